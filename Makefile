@@ -1,0 +1,54 @@
+# crm: PostgreSQL extension (PGXS build).
+#
+#   make / make install / make installcheck   as any PGXS extension
+#   make unit      C unit tests of the numeric core (no server needed)
+#   make test      everything, on a throwaway cluster (installs Debian packages first)
+#   make demo      sample data, engine run and a short report
+#   make bench     benchmarks, printed as ratios against a floor measured in the same run
+
+EXTENSION    = crm
+MODULE_big   = crm
+EXTVERSION   = 1.0
+
+# Per-concept SQL parts, assembled in name order into the install script.
+SQL_PARTS    = $(sort $(wildcard src/sql/*.sql))
+DATA         = crm--$(EXTVERSION).sql
+EXTRA_CLEAN  = test/bin results regression.diffs regression.out output_iso
+
+CORE_OBJS    = $(patsubst %.c,%.o,$(sort $(wildcard src/core/*.c)))
+GLUE_OBJS    = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
+OBJS         = $(GLUE_OBJS) $(CORE_OBJS)
+
+# Regression tests: sql/NAME.sql against expected/NAME.out, in this order.
+REGRESS      = $(shell cat test/regress_schedule 2>/dev/null)
+ISOLATION    = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
+ISOLATION_OPTS = --load-extension=crm
+
+PG_CPPFLAGS  = -Isrc -Isrc/core
+PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare
+SHLIB_LINK   = -lm
+
+PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_config)
+PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
+ifneq ($(PGXS),)
+include $(PGXS)
+endif
+
+all: crm--$(EXTVERSION).sql
+
+crm--$(EXTVERSION).sql: $(SQL_PARTS)
+	cat $(SQL_PARTS) > $@
+
+include test/Makefile.unit
+
+# The README's two commands. Both set up everything themselves (see scripts/).
+test:
+	@bash scripts/test.sh
+
+demo:
+	@bash scripts/demo.sh
+
+bench:
+	@bash scripts/bench.sh
+
+.PHONY: test demo bench

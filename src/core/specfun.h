@@ -1,0 +1,54 @@
+/*-------------------------------------------------------------------------
+ *
+ * specfun.h
+ *	  Special functions and log-space arithmetic for the CLV models.
+ *
+ * Pure C, no PostgreSQL headers. Every function is thread-safe (no use of
+ * the global signgam) and returns a finite value for finite valid input.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CRM_CORE_SPECFUN_H
+#define CRM_CORE_SPECFUN_H
+
+/* log Gamma(x) for x > 0. */
+double		crm_lgamma(double x);
+
+/* digamma psi(x) = d/dx log Gamma(x), x > 0. */
+double		crm_digamma(double x);
+
+/* trigamma psi'(x), x > 0. */
+double		crm_trigamma(double x);
+
+/* log Beta(a, b) for a, b > 0. */
+double		crm_lbeta(double a, double b);
+
+/* log(exp(a) + exp(b)) without overflow; handles -INFINITY operands. */
+double		crm_logaddexp(double a, double b);
+
+/* log(exp(a) - exp(b)) for a >= b; -INFINITY when a == b. */
+double		crm_logsubexp(double a, double b);
+
+/* log(1 - exp(x)) for x <= 0, accurate near 0 and for very negative x. */
+double		crm_log1mexp(double x);
+
+/* (exp(x) - 1) / x, equal to 1 at x = 0; accurate near 0 (removable singularity). */
+double		crm_exprel(double x);
+
+/*
+ * log of the Gauss hypergeometric function 2F1(a, b; c; z) for real z < 1,
+ * c > 0, in the region where the value is positive (all our model uses).
+ * Uses bounded series plus Euler/Pfaff/1-z transformations; never an
+ * unbounded series. Returns 0 and sets *logval on success, -1 when the
+ * arguments are outside the supported domain or the value is not positive.
+ */
+int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
+
+/*
+ * log of the upper incomplete gamma function Gamma(s, x) for real s (any
+ * sign, including 0 and negative non-integers and integers) and x > 0.
+ * Needed for the Pareto/NBD DERT: U(s, s; z) = exp(z) Gamma(1 - s, z).
+ */
+double		crm_log_upper_gamma(double s, double x);
+
+#endif

@@ -1,0 +1,151 @@
+/*-------------------------------------------------------------------------
+ *
+ * pgutil.c
+ *	  Conversions shared by the glue files (see pgutil.h).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "postgres.h"
+
+#include <math.h>
+
+#include "pgutil.h"
+#include "utils/builtins.h"
+
+/*
+ * Layout of a numeric datum's header and digits (base 10000), as stored on
+ * disk since PostgreSQL 9.1 (src/backend/utils/adt/numeric.c). The on-disk
+ * format is fixed by pg_upgrade compatibility, so reading it here is safe.
+ */
+#define NUM_SIGN_MASK			0xC000
+#define NUM_NEG					0x4000
+#define NUM_SHORT				0x8000
+#define NUM_SPECIAL				0xC000
+#define NUM_SHORT_SIGN_MASK		0x2000
+#define NUM_SHORT_WEIGHT_SIGN	0x0040
+#define NUM_SHORT_WEIGHT_MASK	0x003F
+#define NUM_BASE				10000.0
+
+static const double pow10000[5] = {1.0, 1e4, 1e8, 1e12, 1e16};
+
+/* Length in days of a time unit name (day, week, month); errors otherwise. */
+double
+CrmUnitDays(text *unit)
+{
+	char	   *name = text_to_cstring(unit);
+
+	if (strcmp(name, "day") == 0)
+		return 1.0;
+	if (strcmp(name, "week") == 0)
+		return 7.0;
+	if (strcmp(name, "month") == 0)
+		return 30.4375;
+	ereport(ERROR,
+			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+			 errmsg("time unit \"%s\" is not supported", name),
+			 errdetail("Allowed units are day, week and month (30.4375 days)."),
+			 errhint("Pass 'day', 'week' or 'month'.")));
+	return 0.0;					/* keep compiler quiet */
+}
+
+/* Name of a unit length in days (inverse of CrmUnitDays). */
+const char *
+CrmUnitName(double unit_days)
+{
+	if (unit_days == 1.0)
+		return "day";
+	if (unit_days == 7.0)
+		return "week";
+	if (unit_days == 30.4375)
+		return "month";
+	return NULL;
+}
+
+/* UTC day number of a finite timestamptz (days since 2000-01-01). */
+int32
+CrmTimestampDay(TimestampTz ts, const char *argname)
+{
+	int64		day;
+
+	if (TIMESTAMP_NOT_FINITE(ts))
+		ereport(ERROR,
+				(errcode(ERRCODE_DATETIME_VALUE_OUT_OF_RANGE),
+				 errmsg("%s must be a finite timestamp, not %s", argname,
+						TIMESTAMP_IS_NOBEGIN(ts) ? "-infinity" : "infinity")));
+	day = ts / USECS_PER_DAY;
+	if (ts < 0 && ts % USECS_PER_DAY != 0)
+		day--;
+	return (int32) day;
+}
+
+/* A numeric value as a double, read straight from its on-disk digits. */
+double
+CrmNumericToDouble(Datum num, const char *argname)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
+	const uint16 *p = (const uint16 *) VARDATA_ANY(v);
+	int			ndigits;
+	int			weight;
+	int			negative;
+	const int16 *digits;
+	double		result = 0.0;
+	int			i;
+	uint16		header;
+
+	if (VARSIZE_ANY_EXHDR(v) < sizeof(uint16))
+		return 0.0;
+	memcpy(&header, p, sizeof(uint16));
+	if ((header & NUM_SIGN_MASK) == NUM_SPECIAL)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, not NaN or infinity", argname)));
+	if ((header & NUM_SIGN_MASK) == NUM_SHORT)
+	{
+		negative = (header & NUM_SHORT_SIGN_MASK) != 0;
+		weight = (header & NUM_SHORT_WEIGHT_SIGN) ? (int) (~NUM_SHORT_WEIGHT_MASK | (header & NUM_SHORT_WEIGHT_MASK))
+			: (int) (header & NUM_SHORT_WEIGHT_MASK);
+		digits = (const int16 *) ((const char *) p + sizeof(uint16));
+		ndigits = (VARSIZE_ANY_EXHDR(v) - sizeof(uint16)) / sizeof(int16);
+	}
+	else
+	{
+		int16		w;
+
+		negative = (header & NUM_SIGN_MASK) == NUM_NEG;
+		memcpy(&w, (const char *) p + sizeof(uint16), sizeof(int16));
+		weight = w;
+		digits = (const int16 *) ((const char *) p + 2 * sizeof(uint16));
+		ndigits = (VARSIZE_ANY_EXHDR(v) - 2 * sizeof(uint16)) / sizeof(int16);
+	}
+	/* Horner over base-10000 digits, then scale by the weight of the last one. */
+	for (i = 0; i < ndigits; i++)
+	{
+		int16		d;
+
+		memcpy(&d, digits + i, sizeof(int16));
+		result = result * NUM_BASE + d;
+	}
+	if (ndigits > 0)
+	{
+		int			e = weight - (ndigits - 1);
+
+		/* divide for negative exponents so that e.g. 12.34 comes out exact */
+		if (e >= 0)
+			result *= (e < 5) ? pow10000[e] : pow(NUM_BASE, e);
+		else
+			result /= (-e < 5) ? pow10000[-e] : pow(NUM_BASE, -e);
+	}
+	if ((Pointer) v != DatumGetPointer(num))
+		pfree(v);
+	return negative ? -result : result;
+}
+
+/* Raises an error unless v is finite; names the argument. */
+void
+CrmCheckFinite(double v, const char *argname)
+{
+	if (!isfinite(v))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a finite number, not %g", argname, v)));
+}

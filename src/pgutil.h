@@ -1,0 +1,32 @@
+/*-------------------------------------------------------------------------
+ *
+ * pgutil.h
+ *	  Small conversions shared by the glue files: time units, UTC days,
+ *	  fast numeric-to-double, and argument checks that raise clear errors.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CRM_PGUTIL_H
+#define CRM_PGUTIL_H
+
+#include "postgres.h"
+
+#include "fmgr.h"
+#include "utils/timestamp.h"
+
+/* Length in days of a time unit name (day, week, month); errors otherwise. */
+extern double CrmUnitDays(text *unit);
+
+/* Name of a unit length in days (inverse of CrmUnitDays). */
+extern const char *CrmUnitName(double unit_days);
+
+/* UTC day number of a finite timestamptz (days since 2000-01-01). */
+extern int32 CrmTimestampDay(TimestampTz ts, const char *argname);
+
+/* A numeric value as a double, read straight from its on-disk digits. */
+extern double CrmNumericToDouble(Datum num, const char *argname);
+
+/* Raises an error unless v is finite; names the argument. */
+extern void CrmCheckFinite(double v, const char *argname);
+
+#endif
