@@ -37,6 +37,9 @@ CREATE TABLE crm.customers (
 	updated_at			timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE crm.customers IS 'One row per customer: a B2B account (kind business) or a B2C customer (kind person)';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.customers', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.customers', 'customer_id'), '');
 COMMENT ON COLUMN crm.customers.customer_id IS 'Surrogate key used by every other crm table';
 COMMENT ON COLUMN crm.customers.external_id IS 'The customer''s id in the source system (unique)';
 COMMENT ON COLUMN crm.customers.kind IS 'business (B2B account) or person (B2C customer)';
@@ -66,5 +69,8 @@ CREATE TABLE crm.contacts (
 	created_at			timestamptz NOT NULL DEFAULT pg_catalog.now()
 );
 COMMENT ON TABLE crm.contacts IS 'People at a customer (mostly for B2B accounts)';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.contacts', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.contacts', 'contact_id'), '');
 COMMENT ON COLUMN crm.contacts.is_decision_maker IS 'True for a decision maker (the onboarding goal is >= 2 decision-maker emails)';
 CREATE INDEX contacts_customer_idx ON crm.contacts (customer_id);

@@ -8,7 +8,7 @@ CREATE TABLE crm.contracts (
 	starts_on		date NOT NULL,
 	ends_on			date,
 	status			crm.contract_status NOT NULL DEFAULT 'active',
-	renewal_of		bigint REFERENCES crm.contracts ON DELETE SET NULL,
+	renewal_of		bigint REFERENCES crm.contracts ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED,
 	auto_renew		boolean NOT NULL DEFAULT false,
 	attachments_signed boolean NOT NULL DEFAULT false,
 	created_at		timestamptz NOT NULL DEFAULT pg_catalog.now(),
@@ -17,6 +17,9 @@ CREATE TABLE crm.contracts (
 	CONSTRAINT contracts_not_own_renewal CHECK (renewal_of <> contract_id)
 );
 COMMENT ON TABLE crm.contracts IS 'Contracts; a renewal is a new row pointing at its predecessor through renewal_of';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.contracts', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.contracts', 'contract_id'), '');
 COMMENT ON COLUMN crm.contracts.annual_value IS 'Annual contract value (ACV) in the account currency, >= 0';
 COMMENT ON COLUMN crm.contracts.signed_at IS 'When the contract was signed (required unless status is draft); starts the onboarding playbook';
 COMMENT ON COLUMN crm.contracts.starts_on IS 'First day of the term';

@@ -16,6 +16,9 @@ CREATE TABLE crm.interactions (
 	CONSTRAINT interactions_feature_only_for_feature_use CHECK (feature IS NULL OR kind = 'feature_use')
 );
 COMMENT ON TABLE crm.interactions IS 'Touch points (visit, email, call, video, chat, social, store; with a direction) and usage events (login, feature_use; no direction)';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.interactions', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.interactions', 'interaction_id'), '');
 COMMENT ON COLUMN crm.interactions.kind IS 'login/feature_use = product usage; visit/email/call/video/chat/social/store = conversation or visit';
 COMMENT ON COLUMN crm.interactions.direction IS 'inbound (customer to us) or outbound (us to customer); NULL for usage events';
 COMMENT ON COLUMN crm.interactions.feature IS 'Feature used (feature_use events only)';

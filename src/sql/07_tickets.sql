@@ -14,6 +14,9 @@ CREATE TABLE crm.tickets (
 	CONSTRAINT tickets_resolved_after_open CHECK (resolved_at >= opened_at)
 );
 COMMENT ON TABLE crm.tickets IS 'Support tickets with their response and resolution times';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.tickets', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.tickets', 'ticket_id'), '');
 COMMENT ON COLUMN crm.tickets.category IS 'product, service or process';
 COMMENT ON COLUMN crm.tickets.priority IS 'urgent (SLA: answered within 24 h), important, general (SLA: resolved within 3-5 working days)';
 COMMENT ON COLUMN crm.tickets.first_response_at IS 'First response to the customer (NULL = not yet answered); not before opened_at';

@@ -15,6 +15,9 @@ CREATE TABLE crm.opportunities (
 	CONSTRAINT opportunities_close_after_open CHECK (closed_at >= opened_at)
 );
 COMMENT ON TABLE crm.opportunities IS 'Sales opportunities moving through the pipeline stages';
+-- User data: pg_dump must keep the rows and the identity counter.
+SELECT pg_catalog.pg_extension_config_dump('crm.opportunities', '');
+SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.opportunities', 'opportunity_id'), '');
 COMMENT ON COLUMN crm.opportunities.amount IS 'Expected deal value in the account currency, >= 0';
 COMMENT ON COLUMN crm.opportunities.owner IS 'Role name of the salesperson';
 COMMENT ON COLUMN crm.opportunities.stage_changed_at IS 'When the opportunity entered its current stage';
