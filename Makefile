@@ -6,14 +6,16 @@
 #   make demo      sample data, engine run and a short report
 #   make bench     benchmarks, printed as ratios against a floor measured in the same run
 
-EXTENSION    = crm
+EXTENSION    = crm crm_postgis
 MODULE_big   = crm
 EXTVERSION   = 1.0
 
-# Per-concept SQL parts, assembled in name order into the install script.
+# Per-concept SQL parts, assembled in name order into the install scripts.
+# crm_postgis is the companion extension (pure SQL, requires crm and postgis).
 SQL_PARTS    = $(sort $(wildcard src/sql/*.sql))
-DATA         = crm--$(EXTVERSION).sql
-EXTRA_CLEAN  = test/bin results regression.diffs regression.out output_iso
+POSTGIS_PARTS = $(sort $(wildcard src/postgis/*.sql))
+DATA         = crm--$(EXTVERSION).sql crm_postgis--$(EXTVERSION).sql
+EXTRA_CLEAN  = test/bin results regression.diffs regression.out output_iso regress.log $(DATA)
 
 CORE_OBJS    = $(patsubst %.c,%.o,$(sort $(wildcard src/core/*.c)))
 GLUE_OBJS    = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
@@ -34,10 +36,13 @@ ifneq ($(PGXS),)
 include $(PGXS)
 endif
 
-all: crm--$(EXTVERSION).sql
+all: crm--$(EXTVERSION).sql crm_postgis--$(EXTVERSION).sql
 
 crm--$(EXTVERSION).sql: $(SQL_PARTS)
 	cat $(SQL_PARTS) > $@
+
+crm_postgis--$(EXTVERSION).sql: $(POSTGIS_PARTS)
+	cat $(POSTGIS_PARTS) > $@
 
 include test/Makefile.unit
 

@@ -23,7 +23,7 @@ FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace WHERE extname 
 SELECT requires FROM pg_available_extension_versions WHERE name = 'crm';
 
 -- Config tables registered for pg_dump
-SELECT unnest(extconfig)::regclass AS config_table FROM pg_extension WHERE extname = 'crm' ORDER BY 1;
+SELECT unnest(extconfig)::regclass::text AS config_table FROM pg_extension WHERE extname = 'crm' ORDER BY 1;
 
 -- Settings: defaults, overrides, reset, bad names and types
 SELECT crm.setting('time_unit');
@@ -33,6 +33,9 @@ SELECT crm.set_setting('time_unit', NULL);
 SELECT crm.setting('time_unit');
 SELECT crm.setting('no_such_setting');
 SELECT crm.set_setting('time_unit', '7');
+SELECT crm.set_setting('time_unit', '"fortnight"');
+SELECT crm.set_setting('clv_horizon_months', '0');
+SELECT crm.set_setting('clv_discount_rate_annual', '-0.1');
 
 DROP EXTENSION crm;
 SELECT catalog, count(*) AS objects_left_behind FROM (

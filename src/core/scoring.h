@@ -1,0 +1,33 @@
+/*-------------------------------------------------------------------------
+ *
+ * scoring.h
+ *	  Scoring math of crm.refresh(): quantile scores against cut points,
+ *	  linear bad-to-good sub-scores and percentile positions.
+ *
+ * Pure C, no PostgreSQL headers. Every function returns a finite value for
+ * finite input; callers reject NaN before calling.
+ *
+ *-------------------------------------------------------------------------
+ */
+#ifndef CRM_CORE_SCORING_H
+#define CRM_CORE_SCORING_H
+
+/*
+ * Quantile score 1..n+1 of v against n ascending cut points: 1 + the number
+ * of cuts strictly below v, so ties share a score and the smallest values
+ * always score 1. With higher_is_better = 0 the scale is reversed.
+ */
+int			crm_quantile_score(double v, const double *cuts, int n, int higher_is_better);
+
+/* Linear sub-score 0..100: 0 at bad, 100 at good (either order), clamped. */
+double		crm_linear_score(double raw, double bad, double good);
+
+/*
+ * Percentile position 0..100 of v among n ascending cut points taken at
+ * equally spaced probabilities 0, 1/(n-1), ..., 1 (e.g. 101 percentiles),
+ * interpolating linearly between neighbouring cuts and resolving ties to the
+ * middle of the tied run.
+ */
+double		crm_percentile_position(double v, const double *cuts, int n);
+
+#endif

@@ -1,0 +1,585 @@
+-- crm.refresh(): recomputes every customer's scores, set-based, in stages:
+-- inputs (one pass over each event table), CLV models, CLV, RFM, value,
+-- health, lifecycle, write. Rules come from the *_effective views; the SQL of
+-- the rule-driven parts is generated from them with format(%L) literals.
+
+-- Logs one finished stage: a NOTICE and a row in crm.refresh_stages.
+CREATE FUNCTION crm.refresh_log_stage(run bigint, stage_no integer, stage text, started timestamptz, row_count bigint)
+RETURNS void
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	ms float8 := extract(epoch FROM clock_timestamp() - started) * 1000;
+BEGIN
+	INSERT INTO crm.refresh_stages (run_id, stage_no, stage, ms, row_count) VALUES (run, stage_no, stage, ms, row_count);
+	RAISE NOTICE 'crm.refresh: stage % % done in % ms (% rows)', stage_no, stage, round(ms::numeric, 1), row_count;
+END
+$$;
+COMMENT ON FUNCTION crm.refresh_log_stage(bigint, integer, text, timestamptz, bigint) IS
+	'Internal to crm.refresh(): records a stage''s timing and row count and raises a progress NOTICE';
+
+-- The SQL CASE expression that evaluates the effective tier rules.
+CREATE FUNCTION crm.tier_rules_sql() RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'CASE ' || string_agg(format('WHEN %s THEN ARRAY[%L, %L]',
+			CASE condition
+				WHEN 'acv_above' THEN format('annual_contract_value > %L::numeric', threshold)
+				WHEN 'relationship_years_above' THEN format('relationship_days > 365.25 * %L::float8', threshold)
+				WHEN 'revenue_12m_above' THEN format('revenue_12m > %L::numeric', threshold)
+				WHEN 'clv_above' THEN format('coalesce(clv, 0) > %L::float8', threshold)
+				ELSE 'true' END, tier, rule), ' ' ORDER BY priority, rule)
+		|| ' END'
+	FROM crm.tier_rules_effective
+$$;
+COMMENT ON FUNCTION crm.tier_rules_sql() IS 'Internal to crm.refresh(): the CASE expression (tier, rule) built from crm.tier_rules_effective';
+
+-- The SQL CASE expression that evaluates the effective lifecycle rules.
+CREATE FUNCTION crm.lifecycle_rules_sql(as_of timestamptz) RETURNS text
+LANGUAGE sql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	SELECT 'CASE ' || string_agg(format('WHEN %s THEN ARRAY[%L, %L]',
+			CASE condition
+				WHEN 'no_purchase_or_contract' THEN 'first_purchase IS NULL AND NOT has_contract'
+				WHEN 'contracts_ended' THEN 'has_contract AND NOT has_active_contract'
+				WHEN 'p_alive_below' THEN format('NOT has_contract AND p_alive < %L::float8', threshold)
+				WHEN 'signed_within_days' THEN format('first_signed_at > %L::timestamptz - %L::float8 * interval ''1 day''', as_of, threshold)
+				WHEN 'first_purchase_within_days' THEN format('NOT has_contract AND first_purchase > %L::timestamptz - %L::float8 * interval ''1 day''', as_of, threshold)
+				WHEN 'health_band_is' THEN format('health_band = %L', parameter)
+				WHEN 'relationship_days_at_least' THEN format('relationship_days >= %L::float8', threshold)
+				ELSE 'true' END, stage, rule), ' ' ORDER BY priority, rule)
+		|| ' END'
+	FROM crm.lifecycle_rules_effective
+$$;
+COMMENT ON FUNCTION crm.lifecycle_rules_sql(timestamptz) IS 'Internal to crm.refresh(): the CASE expression (stage, rule) built from crm.lifecycle_rules_effective';
+
+-- The SQL of the health columns (score, explanation, missing) built from the effective dimensions.
+CREATE FUNCTION crm.health_sql() RETURNS text[]
+LANGUAGE plpgsql STABLE
+SET search_path = pg_catalog, pg_temp
+AS $$
+DECLARE
+	d record;
+	raw text;
+	sub text;
+	num text := '0';
+	den text := '0';
+	expl text := '';
+	missing text := 'ARRAY[]::text[]';
+	duplicated text;
+	bands text;
+BEGIN
+	SELECT string_agg(metric::text, ', ') INTO duplicated FROM (
+		SELECT metric FROM crm.health_dimensions_effective GROUP BY metric HAVING count(*) > 1) m;
+	IF duplicated IS NOT NULL THEN
+		RAISE EXCEPTION 'health metric % is used by more than one enabled dimension', duplicated
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Disable one of them: UPDATE or INSERT a row in crm.health_dimensions with enabled = false.';
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM crm.health_dimensions_effective WHERE weight > 0) THEN
+		RAISE EXCEPTION 'no enabled health dimension has a positive weight'
+			USING ERRCODE = 'invalid_parameter_value',
+				  HINT = 'Re-enable a dimension in crm.health_dimensions, or delete your overrides there.';
+	END IF;
+	FOR d IN SELECT * FROM crm.health_dimensions_effective ORDER BY dimension LOOP
+		raw := CASE d.metric
+			WHEN 'usage_trend' THEN 'usage_ratio'
+			WHEN 'support_load' THEN 'ticket_load'
+			WHEN 'satisfaction' THEN 'satisfaction'
+			WHEN 'engagement_recency' THEN 'days_since_two_way'
+			WHEN 'commercial' THEN 'days_to_renewal' END;
+		sub := format('crm.linear_score(%s, %L::float8, %L::float8)', raw, d.bad, d.good);
+		num := num || format(' + coalesce(%s * %L::float8, 0)', sub, d.weight);
+		den := den || format(' + CASE WHEN %s IS NULL THEN 0 ELSE %L::float8 END', raw, d.weight);
+		expl := expl || format('%s%L, CASE WHEN %s IS NULL THEN jsonb_build_object(''missing'', true, ''weight'', %L::float8) '
+			'ELSE jsonb_build_object(''raw'', round(%s::numeric, 3), ''sub_score'', round(%s::numeric, 1), ''weight'', %L::float8) END',
+			CASE WHEN expl = '' THEN '' ELSE ', ' END, d.dimension, raw, d.weight, raw, sub, d.weight);
+		missing := missing || format(' || CASE WHEN %s IS NULL THEN ARRAY[%L] ELSE ARRAY[]::text[] END', raw, d.dimension);
+	END LOOP;
+	SELECT 'CASE ' || string_agg(format('WHEN health_score >= %L::float8 THEN %L', b.min_score, b.band), ' '
+		ORDER BY b.min_score DESC) || ' END'
+	INTO bands FROM crm.health_bands_effective b;
+	RETURN ARRAY[format('CASE WHEN (%s) > 0 THEN least(100, greatest(0, (%s) / (%s))) END', den, num, den),
+				 format('jsonb_build_object(%s)', expl), missing, coalesce(bands, 'NULL::text')];
+END
+$$;
+COMMENT ON FUNCTION crm.health_sql() IS 'Internal to crm.refresh(): SQL expressions for health score, explanation, missing dimensions (from crm.health_dimensions_effective) and band (from crm.health_bands_effective)';
+
+-- Recomputes customers' scores as of as_of. See docs/scoring.md.
+CREATE FUNCTION crm.refresh(as_of timestamptz DEFAULT pg_catalog.now(), incremental boolean DEFAULT false,
+							wait boolean DEFAULT false, refit boolean DEFAULT NULL)
+RETURNS crm.refresh_runs
+LANGUAGE plpgsql VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $refresh$
+#variable_conflict use_variable
+DECLARE
+	run crm.refresh_runs;
+	t timestamptz;
+	n bigint;
+	stage integer := 0;
+	unit text;
+	unit_days float8;
+	model_kind text;
+	tx_model crm.clv_model;
+	gg_model crm.clv_model;
+	tx_model_id bigint;
+	gg_model_id bigint;
+	horizon interval;
+	horizon_units float8;
+	discount float8;
+	cuts jsonb;
+	r_cuts float8[];
+	f_cuts float8[];
+	m_cuts float8[];
+	cur_cuts float8[];
+	pot_cuts float8[];
+	rep_cuts float8[];
+	ten_cuts float8[];
+	pcts float8[] := ARRAY(SELECT g / 100.0 FROM generate_series(0, 100) g);
+	min_history interval;
+	high_value float8;
+	high_loyalty float8;
+	clv_margin float8;
+	clv_years float8;
+	refit_days integer;
+	full_run crm.refresh_runs;
+	health text[];
+	snap date := (as_of AT TIME ZONE 'UTC')::date;
+	dims record;
+	usage_window integer;
+	support_window integer;
+	satisfaction_window integer;
+	engagement_window integer;
+	rfm_window integer;
+	w_cur float8;
+	w_pot float8;
+	w_str float8;
+	t_name text;
+	gg_has_mean boolean;
+BEGIN
+	IF as_of IS NULL OR NOT isfinite(as_of) THEN
+		RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Pass e.g. now() or ''2026-06-30''.';
+	END IF;
+	IF as_of > now() + interval '1 day' THEN
+		RAISE EXCEPTION 'as_of % is in the future', as_of
+			USING ERRCODE = 'invalid_parameter_value',
+				  DETAIL = 'Scores describe what is known at as_of; a future as_of would treat today''s data as complete.',
+				  HINT = 'Pass now() or a past timestamp.';
+	END IF;
+
+	-- One refresh at a time. The lock is released at the end of the transaction.
+	IF NOT pg_try_advisory_xact_lock(hashtext('crm.refresh')) THEN
+		IF wait THEN
+			RAISE NOTICE 'crm.refresh: another refresh is running; waiting for it to finish';
+			PERFORM pg_advisory_xact_lock(hashtext('crm.refresh'));
+		ELSE
+			RAISE NOTICE 'crm.refresh: another refresh is running; skipped'
+				USING HINT = 'Call crm.refresh(wait => true) to wait for it instead.';
+			run.status := 'skipped';
+			run.as_of := as_of;
+			run.mode := CASE WHEN incremental THEN 'incremental' ELSE 'full' END;
+			run.started_at := clock_timestamp();
+			RETURN run;
+		END IF;
+	END IF;
+	-- crm.mark_dirty ignores our own writes to crm.customers.
+	PERFORM set_config('crm.in_refresh', 'on', true);
+	-- Work tables of an earlier refresh in the same transaction.
+	FOR t_name IN SELECT unnest(ARRAY['crm_target', 'crm_purchase_stats', 'crm_activity', 'crm_service', 'crm_voice',
+			'crm_commercial', 'crm_pipeline', 'crm_base', 'crm_cells', 'crm_scored', 'crm_trend']) LOOP
+		IF to_regclass('pg_temp.' || t_name) IS NOT NULL THEN
+			EXECUTE format('DROP TABLE pg_temp.%I', t_name);
+		END IF;
+	END LOOP;
+
+	IF incremental THEN
+		SELECT * INTO full_run FROM crm.refresh_runs r WHERE r.mode = 'full' AND r.status = 'done'
+		ORDER BY r.run_id DESC LIMIT 1;
+		IF NOT FOUND THEN
+			RAISE NOTICE 'crm.refresh: no full refresh yet; running a full one';
+			incremental := false;
+		END IF;
+	END IF;
+
+	INSERT INTO crm.refresh_runs (as_of, mode, started_at, status)
+	VALUES (as_of, CASE WHEN incremental THEN 'incremental' ELSE 'full' END, clock_timestamp(), 'running')
+	RETURNING * INTO run;
+
+	unit := crm.setting('time_unit') #>> '{}';
+	unit_days := CASE unit WHEN 'day' THEN 1 WHEN 'week' THEN 7 WHEN 'month' THEN 30.4375 END;
+	IF unit_days IS NULL THEN
+		RAISE EXCEPTION 'setting time_unit is "%", expected day, week or month', unit
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'SELECT crm.set_setting(''time_unit'', ''"week"'');';
+	END IF;
+	model_kind := crm.setting('clv_model') #>> '{}';
+	IF model_kind NOT IN ('bgnbd', 'mbgnbd', 'pnbd') THEN
+		RAISE EXCEPTION 'setting clv_model is "%", expected bgnbd, mbgnbd or pnbd', model_kind
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'SELECT crm.set_setting(''clv_model'', ''"bgnbd"'');';
+	END IF;
+	horizon := make_interval(months => (crm.setting('clv_horizon_months'))::int);
+	horizon_units := extract(epoch FROM horizon) / 86400.0 / unit_days;
+	discount := (crm.setting('clv_discount_rate_annual'))::float8;
+	rfm_window := (crm.setting('rfm_window_days'))::int;
+	min_history := (crm.setting('simple_clv_min_history_days'))::int * interval '1 day';
+	high_value := (crm.setting('value_high_threshold'))::float8;
+	high_loyalty := (crm.setting('loyalty_high_threshold'))::float8;
+	clv_margin := (crm.setting('simple_clv_margin'))::float8;
+	clv_years := (crm.setting('simple_clv_lifetime_years'))::float8;
+	refit_days := (crm.setting('model_refit_days'))::int;
+	w_cur := (crm.setting('value_weight_current'))::float8;
+	w_pot := (crm.setting('value_weight_potential'))::float8;
+	w_str := (crm.setting('value_weight_strategic'))::float8;
+	IF w_cur < 0 OR w_pot < 0 OR w_str < 0 OR w_cur + w_pot + w_str <= 0 THEN
+		RAISE EXCEPTION 'value score weights must be >= 0 with a positive sum, not %, %, %', w_cur, w_pot, w_str
+			USING ERRCODE = 'invalid_parameter_value', HINT = 'Check the settings value_weight_current, value_weight_potential and value_weight_strategic.';
+	END IF;
+	SELECT max(window_days) FILTER (WHERE metric = 'usage_trend'),
+		   max(window_days) FILTER (WHERE metric = 'support_load'),
+		   max(window_days) FILTER (WHERE metric = 'satisfaction'),
+		   max(window_days) FILTER (WHERE metric = 'engagement_recency')
+	INTO usage_window, support_window, satisfaction_window, engagement_window
+	FROM crm.health_dimensions_effective;
+	health := crm.health_sql();
+
+	-- Stage 1: whom to score.
+	t := clock_timestamp(); stage := stage + 1;
+	IF incremental THEN
+		CREATE TEMP TABLE crm_target ON COMMIT DROP AS
+		WITH taken AS (DELETE FROM crm.score_dirty RETURNING customer_id)
+		SELECT c.customer_id FROM crm.customers c WHERE c.customer_id IN (SELECT customer_id FROM taken);
+	ELSE
+		TRUNCATE crm.score_dirty;
+		CREATE TEMP TABLE crm_target ON COMMIT DROP AS SELECT c.customer_id FROM crm.customers c;
+	END IF;
+	ALTER TABLE crm_target ADD PRIMARY KEY (customer_id);
+	ANALYZE crm_target;
+	SELECT count(*) INTO n FROM crm_target;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'customers', t, n);
+
+	-- Stage 2: one pass over purchases.
+	t := clock_timestamp(); stage := stage + 1;
+	CREATE TEMP TABLE crm_purchase_stats ON COMMIT DROP AS
+	SELECT p.customer_id,
+		crm.btyd_summary(p.purchased_at, p.amount, as_of, unit) FILTER (WHERE p.kind = 'sale') AS s,
+		crm.btyd_summary(p.purchased_at, p.amount, as_of, 'day')
+			FILTER (WHERE p.kind = 'sale' AND p.purchased_at > as_of - rfm_window * interval '1 day') AS w,
+		sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
+		sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
+	FROM crm.purchases p
+	WHERE p.purchased_at <= as_of
+	  AND (NOT incremental OR p.customer_id IN (SELECT customer_id FROM crm_target))
+	GROUP BY p.customer_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'purchases', t, n);
+
+	-- Stage 3: one pass over interactions, tickets, feedback, contracts, opportunities.
+	t := clock_timestamp(); stage := stage + 1;
+	CREATE TEMP TABLE crm_activity ON COMMIT DROP AS
+	SELECT customer_id,
+		count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at > as_of - usage_window * interval '1 day') AS usage_recent,
+		count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at <= as_of - usage_window * interval '1 day') AS usage_base,
+		max(occurred_at) FILTER (WHERE kind NOT IN ('login', 'feature_use')) AS last_two_way
+	FROM crm.interactions i
+	WHERE i.occurred_at <= as_of
+	  AND i.occurred_at > as_of - greatest(4 * coalesce(usage_window, 0), coalesce(engagement_window, 0)) * interval '1 day'
+	  AND (NOT incremental OR i.customer_id IN (SELECT customer_id FROM crm_target))
+	GROUP BY customer_id;
+	CREATE TEMP TABLE crm_service ON COMMIT DROP AS
+	SELECT customer_id,
+		sum(CASE priority WHEN 'urgent' THEN 3 WHEN 'important' THEN 2 ELSE 1 END) AS weighted_tickets
+	FROM crm.tickets k
+	WHERE k.opened_at <= as_of AND k.opened_at > as_of - coalesce(support_window, 0) * interval '1 day'
+	  AND (NOT incremental OR k.customer_id IN (SELECT customer_id FROM crm_target))
+	GROUP BY customer_id;
+	CREATE TEMP TABLE crm_voice ON COMMIT DROP AS
+	SELECT DISTINCT ON (customer_id) customer_id, coalesce(nps::float8, (csat - 1) * 2.5) AS satisfaction
+	FROM crm.feedback f
+	WHERE f.answered_at <= as_of AND f.answered_at > as_of - coalesce(satisfaction_window, 0) * interval '1 day'
+	  AND (f.nps IS NOT NULL OR f.csat IS NOT NULL)
+	  AND (NOT incremental OR f.customer_id IN (SELECT customer_id FROM crm_target))
+	ORDER BY customer_id, answered_at DESC, feedback_id DESC;
+	CREATE TEMP TABLE crm_commercial ON COMMIT DROP AS
+	SELECT customer_id,
+		coalesce(sum(annual_value) FILTER (WHERE active), 0) AS annual_contract_value,
+		bool_or(active) AS has_active_contract,
+		min(signed_at) AS first_signed_at,
+		min(starts_on) AS first_start,
+		min(CASE WHEN auto_renew OR ends_on IS NULL THEN 365 ELSE least(ends_on - (as_of AT TIME ZONE 'UTC')::date + 1, 365) END)
+			FILTER (WHERE active) AS days_to_renewal
+	FROM (SELECT k.*, k.status <> 'cancelled' AND k.starts_on <= (as_of AT TIME ZONE 'UTC')::date
+				AND (k.ends_on IS NULL OR k.ends_on >= (as_of AT TIME ZONE 'UTC')::date) AS active
+		  FROM crm.contracts k
+		  WHERE k.status <> 'draft' AND k.signed_at <= as_of
+			AND (NOT incremental OR k.customer_id IN (SELECT customer_id FROM crm_target))) k
+	GROUP BY customer_id;
+	CREATE TEMP TABLE crm_pipeline ON COMMIT DROP AS
+	SELECT customer_id, sum(amount) AS open_pipeline
+	FROM crm.opportunities o
+	WHERE o.opened_at <= as_of AND (o.closed_at IS NULL OR o.closed_at > as_of)
+	  AND (NOT incremental OR o.customer_id IN (SELECT customer_id FROM crm_target))
+	GROUP BY customer_id;
+	SELECT (SELECT count(*) FROM crm_activity) + (SELECT count(*) FROM crm_service) + (SELECT count(*) FROM crm_voice)
+		 + (SELECT count(*) FROM crm_commercial) + (SELECT count(*) FROM crm_pipeline) INTO n;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'activity', t, n);
+
+	-- Stage 4: CLV models: the newest fit if fresh enough, else refit (full runs only).
+	t := clock_timestamp(); stage := stage + 1;
+	SELECT m.model_id, m.model INTO tx_model_id, tx_model FROM crm.models m
+	WHERE m.purpose = 'transactions' AND crm.model_kind(m.model) = model_kind AND crm.model_unit(m.model) = unit
+	  AND m.as_of <= as_of
+	  AND (refit IS NOT TRUE AND (incremental OR m.as_of > as_of - refit_days * interval '1 day'))
+	ORDER BY m.as_of DESC, m.model_id DESC LIMIT 1;
+	SELECT m.model_id, m.model INTO gg_model_id, gg_model FROM crm.models m
+	WHERE m.purpose = 'spend' AND m.as_of <= as_of
+	  AND (refit IS NOT TRUE AND (incremental OR m.as_of > as_of - refit_days * interval '1 day'))
+	ORDER BY m.as_of DESC, m.model_id DESC LIMIT 1;
+	n := 0;
+	IF tx_model IS NULL AND NOT incremental AND refit IS DISTINCT FROM false THEN
+		BEGIN
+			EXECUTE format('SELECT crm.%I((s).x, (s).t_x, (s).age, %L) FROM crm_purchase_stats WHERE s IS NOT NULL',
+						   'fit_' || model_kind, unit) INTO tx_model;
+			INSERT INTO crm.models (as_of, purpose, model, customers)
+			SELECT as_of, 'transactions', tx_model, count(*) FROM crm_purchase_stats WHERE s IS NOT NULL
+			RETURNING model_id INTO tx_model_id;
+			n := n + 1;
+		EXCEPTION WHEN OTHERS THEN
+			RAISE NOTICE 'crm.refresh: the % model could not be fitted (%); every customer gets the simple CLV', model_kind, SQLERRM;
+			tx_model := NULL;
+		END;
+	END IF;
+	IF gg_model IS NULL AND NOT incremental AND refit IS DISTINCT FROM false THEN
+		BEGIN
+			SELECT crm.fit_gamma_gamma((s).x, (s).monetary) INTO gg_model
+			FROM crm_purchase_stats WHERE (s).x > 0 AND (s).monetary > 0;
+			INSERT INTO crm.models (as_of, purpose, model, customers)
+			SELECT as_of, 'spend', gg_model, count(*) FROM crm_purchase_stats WHERE (s).x > 0 AND (s).monetary > 0
+			RETURNING model_id INTO gg_model_id;
+			n := n + 1;
+		EXCEPTION WHEN OTHERS THEN
+			RAISE NOTICE 'crm.refresh: the Gamma-Gamma spend model could not be fitted (%); every customer gets the simple CLV', SQLERRM;
+			gg_model := NULL;
+		END;
+	END IF;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'models', t, n);
+
+	-- Stage 5: per-customer base metrics and CLV. Gamma-Gamma has a population
+	-- mean spend (for customers without repeat purchases) only when q > 1.
+	t := clock_timestamp(); stage := stage + 1;
+	gg_has_mean := gg_model IS NOT NULL AND crm.model_param(gg_model, 'q') > 1;
+	CREATE TEMP TABLE crm_base ON COMMIT DROP AS
+	SELECT c.customer_id, c.acquisition_cost, c.strategic_weight, c.created_at,
+		(p.s).first_purchase, (p.s).last_purchase,
+		extract(epoch FROM as_of - (p.s).last_purchase) / 86400.0 AS recency_days,
+		coalesce((p.w).x + 1, 0)::integer AS frequency,
+		CASE WHEN p.s IS NOT NULL THEN coalesce(p.monetary, 0) END AS monetary, coalesce(p.revenue_12m, 0) AS revenue_12m,
+		(p.s).x::float8 AS x, (p.s).t_x, (p.s).age, (p.s).monetary AS repeat_spend,
+		coalesce(k.annual_contract_value, 0) AS annual_contract_value,
+		k.customer_id IS NOT NULL AS has_contract, coalesce(k.has_active_contract, false) AS has_active_contract,
+		k.first_signed_at,
+		extract(epoch FROM as_of - least(c.created_at, (p.s).first_purchase, k.first_start::timestamptz)) / 86400.0 AS relationship_days,
+		coalesce(o.open_pipeline, 0) AS open_pipeline,
+		CASE WHEN a.usage_base > 0 THEN (a.usage_recent::float8 / usage_window) / (a.usage_base::float8 / (3 * usage_window)) END AS usage_ratio,
+		coalesce(sv.weighted_tickets, 0)::float8 * 30.0 / support_window AS ticket_load,
+		v.satisfaction,
+		extract(epoch FROM as_of - a.last_two_way) / 86400.0 AS days_since_two_way,
+		CASE WHEN k.has_active_contract THEN k.days_to_renewal::float8 WHEN k.customer_id IS NOT NULL THEN 0 END AS days_to_renewal,
+		CASE WHEN tx_model IS NOT NULL AND p.s IS NOT NULL THEN crm.p_alive(tx_model, (p.s).x, (p.s).t_x, (p.s).age) END AS p_alive,
+		CASE WHEN tx_model IS NOT NULL AND p.s IS NOT NULL
+			 THEN crm.conditional_expected_purchases(tx_model, horizon_units, (p.s).x, (p.s).t_x, (p.s).age) END AS expected_purchases,
+		CASE WHEN gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
+			 THEN crm.expected_spend(gg_model, (p.s).x, greatest((p.s).monetary, 0)) END AS expected_spend,
+		CASE WHEN tx_model IS NOT NULL AND gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
+				  AND (p.s).first_purchase <= as_of - min_history
+			 THEN crm.clv(tx_model, gg_model, (p.s).x, (p.s).t_x, (p.s).age, greatest((p.s).monetary, 0), horizon, discount) END AS model_clv
+	FROM crm_target tg
+	JOIN crm.customers c ON c.customer_id = tg.customer_id
+	LEFT JOIN crm_purchase_stats p ON p.customer_id = tg.customer_id
+	LEFT JOIN crm_commercial k ON k.customer_id = tg.customer_id
+	LEFT JOIN crm_pipeline o ON o.customer_id = tg.customer_id
+	LEFT JOIN crm_activity a ON a.customer_id = tg.customer_id
+	LEFT JOIN crm_service sv ON sv.customer_id = tg.customer_id
+	LEFT JOIN crm_voice v ON v.customer_id = tg.customer_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'clv', t, n);
+
+	-- Stage 6: quantile cut points (full runs compute them; incremental runs reuse the last full run's).
+	t := clock_timestamp(); stage := stage + 1;
+	IF incremental THEN
+		cuts := full_run.details -> 'cuts';
+		r_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'recency')::float8);
+		f_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'frequency')::float8);
+		m_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'monetary')::float8);
+		cur_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'current_value')::float8);
+		pot_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'potential_value')::float8);
+		rep_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'repeat_rate')::float8);
+		ten_cuts := ARRAY(SELECT jsonb_array_elements_text(cuts -> 'tenure')::float8);
+	ELSE
+		SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY recency_days),
+			percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY frequency) FILTER (WHERE first_purchase IS NOT NULL),
+			percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY monetary::float8) FILTER (WHERE first_purchase IS NOT NULL),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY greatest(revenue_12m, annual_contract_value)::float8),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY coalesce(model_clv, 0) + open_pipeline::float8),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY x / nullif(age, 0)),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY relationship_days)
+		INTO r_cuts, f_cuts, m_cuts, cur_cuts, pot_cuts, rep_cuts, ten_cuts
+		FROM crm_base;
+		-- No data for a quantity: every customer gets the middle score.
+		r_cuts := coalesce(r_cuts, ARRAY[0, 0, 0, 0]::float8[]);
+		f_cuts := coalesce(f_cuts, ARRAY[0, 0, 0, 0]::float8[]);
+		m_cuts := coalesce(m_cuts, ARRAY[0, 0, 0, 0]::float8[]);
+		cur_cuts := coalesce(cur_cuts, ARRAY[0, 0]::float8[]);
+		pot_cuts := coalesce(pot_cuts, ARRAY[0, 0]::float8[]);
+		rep_cuts := coalesce(rep_cuts, ARRAY[0, 0]::float8[]);
+		ten_cuts := coalesce(ten_cuts, ARRAY[0, 0]::float8[]);
+		cuts := jsonb_build_object('recency', r_cuts, 'frequency', f_cuts, 'monetary', m_cuts, 'current_value', cur_cuts,
+								   'potential_value', pot_cuts, 'repeat_rate', rep_cuts, 'tenure', ten_cuts);
+	END IF;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'quantiles', t, NULL);
+
+	-- Stage 7: scores (RFM, value, tier, health, lifecycle), rules compiled to SQL.
+	t := clock_timestamp(); stage := stage + 1;
+	CREATE TEMP TABLE crm_cells ON COMMIT DROP AS
+	SELECT DISTINCT ON (r, fm) r, fm, s.segment
+	FROM generate_series(1, 5) r, generate_series(1, 5) fm, crm.rfm_segments_effective s
+	WHERE r BETWEEN s.r_min AND s.r_max AND fm BETWEEN s.fm_min AND s.fm_max
+	ORDER BY r, fm, s.priority, s.segment;
+	EXECUTE format($sql$
+	CREATE TEMP TABLE crm_scored ON COMMIT DROP AS
+	WITH rfm AS (
+		SELECT b.*,
+			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(recency_days, %1$L::float8[], false) END AS r_score,
+			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(frequency, %2$L::float8[], true) END AS f_score,
+			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(monetary::float8, %3$L::float8[], true) END AS m_score,
+			CASE WHEN model_clv IS NOT NULL THEN model_clv
+				 ELSE greatest(revenue_12m, annual_contract_value)::float8 * %4$L::float8 * %5$L::float8 - acquisition_cost::float8 END AS clv,
+			CASE WHEN model_clv IS NOT NULL THEN 'model' ELSE 'simple' END AS clv_method,
+			crm.percentile_position(greatest(revenue_12m, annual_contract_value)::float8, %6$L::float8[]) AS current_part,
+			crm.percentile_position(coalesce(model_clv, 0) + open_pipeline::float8, %7$L::float8[]) AS potential_part,
+			100.0 * strategic_weight AS strategic_part,
+			CASE WHEN age > 0 THEN crm.percentile_position(x / age, %8$L::float8[]) END AS repeat_part,
+			crm.percentile_position(relationship_days, %9$L::float8[]) AS tenure_part
+		FROM crm_base b
+	), valued AS (
+		SELECT rfm.*,
+			(%10$L::float8 * current_part + %11$L::float8 * potential_part + %12$L::float8 * strategic_part)
+				/ (%10$L::float8 + %11$L::float8 + %12$L::float8) AS value_score,
+			(coalesce(100.0 * p_alive, 0) + coalesce(repeat_part, 0) + tenure_part)
+				/ (1 + (p_alive IS NOT NULL)::int + (repeat_part IS NOT NULL)::int) AS loyalty_score,
+			%13$s AS health_score,
+			%14$s AS health_explanation,
+			%15$s AS health_missing
+		FROM rfm
+	), banded AS (
+		SELECT valued.*, %18$s AS health_band
+		FROM valued
+	)
+	SELECT banded.*, cell.segment AS rfm_segment,
+		%16$s AS tier_and_rule,
+		%17$s AS stage_and_rule
+	FROM banded
+	LEFT JOIN crm_cells cell ON cell.r = banded.r_score AND cell.fm = (banded.f_score + banded.m_score + 1) / 2
+	$sql$,
+		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
+		w_cur, w_pot, w_str, health[1], health[2], health[3],
+		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4]);
+	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
+
+	-- Stage 8: trends against the history snapshots 7, 30 and 90 days back.
+	t := clock_timestamp(); stage := stage + 1;
+	CREATE TEMP TABLE crm_trend ON COMMIT DROP AS
+	WITH back AS (
+		SELECT days, (SELECT max(h.snapshot_date) FROM crm.customer_score_history h WHERE h.snapshot_date <= snap - days) AS d
+		FROM unnest(ARRAY[7, 30, 90]) days)
+	SELECT h.customer_id,
+		max(h.health_score) FILTER (WHERE b.days = 7) AS h7,
+		max(h.health_score) FILTER (WHERE b.days = 30) AS h30,
+		max(h.health_score) FILTER (WHERE b.days = 90) AS h90
+	FROM back b JOIN crm.customer_score_history h ON h.snapshot_date = b.d
+	WHERE NOT incremental OR h.customer_id IN (SELECT customer_id FROM crm_target)
+	GROUP BY h.customer_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'trends', t, n);
+
+	-- Stage 9: write current scores, the day's snapshot, and tier/stage on customers.
+	t := clock_timestamp(); stage := stage + 1;
+	INSERT INTO crm.customer_scores AS cs (customer_id, as_of, computed_at, first_purchase, last_purchase, recency_days,
+		frequency, monetary, revenue_12m, x, t_x, age, repeat_spend, r_score, f_score, m_score, rfm_cell, rfm_segment,
+		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days, tier,
+		tier_rule, value_score, value_parts, loyalty_score, value_quadrant, health_score, health_band,
+		health_explanation, health_missing, health_delta_7d, health_delta_30d, health_delta_90d, lifecycle_stage,
+		lifecycle_rule)
+	SELECT s.customer_id, as_of, clock_timestamp(), s.first_purchase, s.last_purchase, s.recency_days,
+		s.frequency, s.monetary, s.revenue_12m, s.x, s.t_x, s.age, s.repeat_spend, s.r_score, s.f_score, s.m_score,
+		s.r_score::text || s.f_score::text || s.m_score::text, s.rfm_segment,
+		s.p_alive, s.expected_purchases, s.expected_spend, s.clv, s.clv_method, s.annual_contract_value,
+		s.relationship_days, (s.tier_and_rule)[1]::crm.tier, (s.tier_and_rule)[2], s.value_score,
+		jsonb_build_object('current', round(s.current_part::numeric, 1), 'potential', round(s.potential_part::numeric, 1),
+			'strategic', round(s.strategic_part::numeric, 1), 'weights', jsonb_build_array(w_cur, w_pot, w_str)),
+		s.loyalty_score,
+		CASE WHEN s.value_score >= high_value THEN 'high_value' ELSE 'low_value' END || '_' ||
+		CASE WHEN s.loyalty_score >= high_loyalty THEN 'high_loyalty' ELSE 'low_loyalty' END,
+		s.health_score, s.health_band, s.health_explanation, s.health_missing,
+		s.health_score - tr.h7, s.health_score - tr.h30, s.health_score - tr.h90,
+		(s.stage_and_rule)[1]::crm.lifecycle_stage, (s.stage_and_rule)[2]
+	FROM crm_scored s LEFT JOIN crm_trend tr ON tr.customer_id = s.customer_id
+	ON CONFLICT (customer_id) DO UPDATE SET
+		as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at, first_purchase = EXCLUDED.first_purchase,
+		last_purchase = EXCLUDED.last_purchase, recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
+		monetary = EXCLUDED.monetary, revenue_12m = EXCLUDED.revenue_12m, x = EXCLUDED.x, t_x = EXCLUDED.t_x,
+		age = EXCLUDED.age, repeat_spend = EXCLUDED.repeat_spend, r_score = EXCLUDED.r_score,
+		f_score = EXCLUDED.f_score, m_score = EXCLUDED.m_score, rfm_cell = EXCLUDED.rfm_cell,
+		rfm_segment = EXCLUDED.rfm_segment, p_alive = EXCLUDED.p_alive,
+		expected_purchases = EXCLUDED.expected_purchases, expected_spend = EXCLUDED.expected_spend,
+		clv = EXCLUDED.clv, clv_method = EXCLUDED.clv_method, annual_contract_value = EXCLUDED.annual_contract_value,
+		relationship_days = EXCLUDED.relationship_days, tier = EXCLUDED.tier, tier_rule = EXCLUDED.tier_rule,
+		value_score = EXCLUDED.value_score, value_parts = EXCLUDED.value_parts,
+		loyalty_score = EXCLUDED.loyalty_score, value_quadrant = EXCLUDED.value_quadrant,
+		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
+		health_explanation = EXCLUDED.health_explanation, health_missing = EXCLUDED.health_missing,
+		health_delta_7d = EXCLUDED.health_delta_7d, health_delta_30d = EXCLUDED.health_delta_30d,
+		health_delta_90d = EXCLUDED.health_delta_90d, lifecycle_stage = EXCLUDED.lifecycle_stage,
+		lifecycle_rule = EXCLUDED.lifecycle_rule;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	INSERT INTO crm.customer_score_history AS h (customer_id, snapshot_date, as_of, rfm_segment, tier, value_score, clv,
+		p_alive, health_score, health_band, lifecycle_stage)
+	SELECT cs.customer_id, snap, cs.as_of, cs.rfm_segment, cs.tier, cs.value_score, cs.clv, cs.p_alive,
+		cs.health_score, cs.health_band, cs.lifecycle_stage
+	FROM crm.customer_scores cs JOIN crm_target tg ON tg.customer_id = cs.customer_id
+	ON CONFLICT (customer_id, snapshot_date) DO UPDATE SET
+		as_of = EXCLUDED.as_of, rfm_segment = EXCLUDED.rfm_segment, tier = EXCLUDED.tier,
+		value_score = EXCLUDED.value_score, clv = EXCLUDED.clv, p_alive = EXCLUDED.p_alive,
+		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
+		lifecycle_stage = EXCLUDED.lifecycle_stage;
+	UPDATE crm.customers c SET tier = cs.tier,
+		lifecycle_stage = cs.lifecycle_stage,
+		lifecycle_changed_at = CASE WHEN c.lifecycle_stage IS DISTINCT FROM cs.lifecycle_stage THEN as_of ELSE c.lifecycle_changed_at END
+	FROM crm.customer_scores cs JOIN crm_target tg ON tg.customer_id = cs.customer_id
+	WHERE cs.customer_id = c.customer_id
+	  AND (c.tier IS DISTINCT FROM cs.tier OR c.lifecycle_stage IS DISTINCT FROM cs.lifecycle_stage);
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'write', t, n);
+
+	-- Stage 10: territories, when crm_postgis is installed.
+	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'crm_postgis') THEN
+		t := clock_timestamp(); stage := stage + 1;
+		EXECUTE 'SELECT count(*) FROM crm_postgis.assign_territories(dry_run => false)' INTO n;
+		PERFORM crm.refresh_log_stage(run.run_id, stage, 'territories', t, n);
+	END IF;
+
+	UPDATE crm.refresh_runs r SET finished_at = clock_timestamp(), status = 'done',
+		customers = (SELECT count(*) FROM crm_target),
+		details = jsonb_build_object('cuts', cuts, 'transactions_model_id', tx_model_id, 'spend_model_id', gg_model_id,
+									 'unit', unit, 'clv_model', model_kind)
+	WHERE r.run_id = run.run_id
+	RETURNING * INTO run;
+	RAISE NOTICE 'crm.refresh: % customers rescored as of % (% refresh)', run.customers, as_of, run.mode;
+	RETURN run;
+END
+$refresh$;
+COMMENT ON FUNCTION crm.refresh(timestamptz, boolean, boolean, boolean) IS
+	'Recomputes customers'' scores as of as_of into crm.customer_scores and crm.customer_score_history: all customers, or (incremental) those with new events since the last refresh; one refresh at a time (wait => true waits for a running one, else it is skipped with a NOTICE); refit => true forces new CLV models, false forbids fitting';
