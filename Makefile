@@ -24,7 +24,6 @@ OBJS         = $(GLUE_OBJS) $(CORE_OBJS)
 # Regression tests: sql/NAME.sql against expected/NAME.out, in this order.
 REGRESS      = $(shell cat test/regress_schedule 2>/dev/null)
 ISOLATION    = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
-ISOLATION_OPTS = --load-extension=crm
 
 PG_CPPFLAGS  = -Isrc -Isrc/core
 PG_CFLAGS    = -Wall -Wextra -Werror -Wno-unused-parameter -Wno-missing-field-initializers -Wno-sign-compare

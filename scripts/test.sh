@@ -31,7 +31,7 @@ if [ -r "$cdnow" ]; then export CRM_CDNOW_FILE="$cdnow"; else log "CDNOW sample 
 
 log "pg_regress and isolation specs"
 rm -rf results output_iso
-make -s installcheck PG_CONFIG="$PG_CONFIG" CONTRIB_TESTDB=crm_test \
+make -s installcheck PG_CONFIG="$PG_CONFIG" CONTRIB_TESTDB=crm_test ISOLATION_TESTDB=crm_test \
 	EXTRA_REGRESS_OPTS="--use-existing --host=$PGHOST --port=$PGPORT --user=postgres" >regress.log 2>&1
 cat regress.log | grep -E '^(ok|not ok|test | +test )|\.\.\. |tests? (passed|failed)' 
 p=$(grep -cE '\.\.\. ok|^ok ' regress.log); f=$(grep -cE '\.\.\. FAILED|^not ok|\.\.\. failed' regress.log)

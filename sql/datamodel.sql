@@ -1,6 +1,8 @@
 -- Data model v1: constraints reject impossible data with clear messages,
 -- refunds are negative rows of kind 'refund', unknown enum values are refused.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION crm;
 SET client_min_messages = warning;
 \set VERBOSITY terse

@@ -1,7 +1,9 @@
 -- CREATE EXTENSION crm; DROP EXTENSION crm; leaves no database objects behind,
 -- settings are a config table (pg_dump keeps users' values), and the
 -- settings API checks names and types.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm CASCADE;
+RESET client_min_messages;
 \set VERBOSITY terse
 CREATE TEMP TABLE objects_before AS
 SELECT 'pg_class' AS catalog, oid FROM pg_class WHERE relpersistence <> 't'

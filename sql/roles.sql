@@ -1,6 +1,8 @@
 -- Least privilege: crm_admin configures, crm_analyst reads, crm_agent works
 -- tasks and alerts; other roles cannot reach the schema at all.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm CASCADE;
+RESET client_min_messages;
 CREATE EXTENSION crm;
 \set VERBOSITY terse
 INSERT INTO crm.customers (external_id, name) VALUES ('r1', 'Roles Ltd');

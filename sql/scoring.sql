@@ -1,9 +1,9 @@
 -- Scoring engine on hand-computed fixtures (as_of 2025-01-01 UTC): tiers,
 -- health (every dimension by hand), missing data, bands, lifecycle, simple
 -- CLV, config changes, idempotency and incremental refresh.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm CASCADE;
 CREATE EXTENSION crm;
-SET client_min_messages = warning;
 SET timezone = 'UTC';
 
 INSERT INTO crm.customers (external_id, name, kind, created_at, acquisition_cost) VALUES
@@ -157,6 +157,9 @@ INSERT INTO crm.health_dimensions (dimension, metric, window_days, bad, good, we
 SELECT crm.refresh('2025-01-01');
 DELETE FROM crm.health_dimensions;
 INSERT INTO crm.health_dimensions (dimension, metric, window_days, bad, good, weight) VALUES ('x', 'usage_trend', 30, 1, 1, 1);
+DELETE FROM crm.health_dimensions;
 SELECT crm.set_setting('time_unit', '"fortnight"');
-SELECT crm.refresh('2025-01-01');
-SELECT crm.set_setting('time_unit', NULL);
+-- a value written past crm.set_setting's checks is still caught by refresh
+INSERT INTO crm.settings (key, value) VALUES ('time_unit', '"fortnight"');
+SELECT status FROM crm.refresh('2025-01-01');
+DELETE FROM crm.settings;

@@ -1,7 +1,9 @@
 -- Extension script security ("Security Considerations for Extension Scripts"):
 -- trojan functions and operators planted in public, ahead of pg_catalog on the
 -- search_path, must never be called by CREATE EXTENSION crm or by crm's engine.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm CASCADE;
+RESET client_min_messages;
 SET client_min_messages = warning;
 CREATE TABLE public.trojan_calls (called text, at timestamptz DEFAULT clock_timestamp());
 

@@ -13,11 +13,11 @@ DECLARE
 	ms float8 := extract(epoch FROM clock_timestamp() - started) * 1000;
 BEGIN
 	INSERT INTO crm.refresh_stages (run_id, stage_no, stage, ms, row_count) VALUES (run, stage_no, stage, ms, row_count);
-	RAISE NOTICE 'crm.refresh: stage % % done in % ms (% rows)', stage_no, stage, round(ms::numeric, 1), row_count;
+	RAISE NOTICE 'crm.refresh: stage % % done (% rows)', stage_no, stage, coalesce(row_count::text, 'no');
 END
 $$;
 COMMENT ON FUNCTION crm.refresh_log_stage(bigint, integer, text, timestamptz, bigint) IS
-	'Internal to crm.refresh(): records a stage''s timing and row count and raises a progress NOTICE';
+	'Internal to crm.refresh(): records a stage''s timing and row count in crm.refresh_stages and raises a progress NOTICE (without the timing, so output is reproducible)';
 
 -- The SQL CASE expression that evaluates the effective tier rules.
 CREATE FUNCTION crm.tier_rules_sql() RETURNS text
@@ -577,7 +577,8 @@ BEGIN
 									 'unit', unit, 'clv_model', model_kind)
 	WHERE r.run_id = run.run_id
 	RETURNING * INTO run;
-	RAISE NOTICE 'crm.refresh: % customers rescored as of % (% refresh)', run.customers, as_of, run.mode;
+	RAISE NOTICE 'crm.refresh: % customers rescored as of % UTC (% refresh, run %)', run.customers,
+		to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), run.mode, run.run_id;
 	RETURN run;
 END
 $refresh$;
