@@ -174,25 +174,27 @@ CREATE FUNCTION crm.mark_dirty() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = pg_catalog, pg_temp
 AS $$
+DECLARE
+	touched bigint[];
 BEGIN
 	IF current_setting('crm.in_refresh', true) = 'on' THEN
 		RETURN NULL;			-- crm.refresh() writing tier and stage
 	END IF;
-	IF TG_OP IN ('INSERT', 'UPDATE') THEN
-		INSERT INTO crm.score_dirty (customer_id)
-		SELECT DISTINCT n.customer_id FROM new_rows n
-		ON CONFLICT (customer_id) DO NOTHING;
+	IF TG_OP = 'INSERT' THEN
+		touched := ARRAY(SELECT DISTINCT n.customer_id FROM new_rows n);
+	ELSIF TG_OP = 'UPDATE' THEN
+		touched := ARRAY(SELECT n.customer_id FROM new_rows n UNION SELECT o.customer_id FROM old_rows o);
+	ELSE
+		touched := ARRAY(SELECT DISTINCT o.customer_id FROM old_rows o);
 	END IF;
-	IF TG_OP IN ('UPDATE', 'DELETE') THEN
-		INSERT INTO crm.score_dirty (customer_id)
-		SELECT DISTINCT o.customer_id FROM old_rows o
-		WHERE EXISTS (SELECT 1 FROM crm.customers c WHERE c.customer_id = o.customer_id)
-		ON CONFLICT (customer_id) DO NOTHING;
-	END IF;
+	-- (customers deleted by this statement, or cascading, are gone: skip them)
+	touched := ARRAY(SELECT t FROM unnest(touched) t WHERE EXISTS (SELECT 1 FROM crm.customers c WHERE c.customer_id = t));
+	INSERT INTO crm.score_dirty (customer_id) SELECT unnest(touched) ON CONFLICT (customer_id) DO NOTHING;
+	INSERT INTO crm.automation_dirty (customer_id) SELECT unnest(touched) ON CONFLICT (customer_id) DO NOTHING;
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION crm.mark_dirty() IS 'Statement trigger: adds the customers whose events changed to crm.score_dirty';
+COMMENT ON FUNCTION crm.mark_dirty() IS 'Statement trigger: adds the customers whose events changed to crm.score_dirty (incremental refresh) and crm.automation_dirty (incremental automation)';
 
 DO $triggers$
 DECLARE

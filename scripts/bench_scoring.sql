@@ -1,0 +1,33 @@
+-- make bench, scoring part: a full crm.refresh() against the sum of bare
+-- GROUP BY aggregates over its input tables (same run), then an incremental
+-- refresh after 1% of customers get new events.
+\echo == scoring: full refresh vs bare GROUP BYs over the input tables
+SELECT crm.refresh('2026-06-30', refit => true) IS NOT NULL AS warm_up \gset
+INSERT INTO bench_result
+SELECT 'crm.refresh full (1 run per rep)',
+	pg_temp.bench_ms($q$SELECT status FROM crm.refresh('2026-06-30')$q$, :reps),
+	'sum of bare GROUP BYs: purchases, interactions, tickets, feedback, contracts',
+	pg_temp.bench_ms($q$SELECT (SELECT count(*) FROM (SELECT customer_id, max(purchased_at), count(*), sum(amount) FROM crm.purchases GROUP BY 1) a)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(occurred_at), count(*) FROM crm.interactions GROUP BY 1) b)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(opened_at), count(*) FROM crm.tickets GROUP BY 1) c)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(answered_at), max(nps) FROM crm.feedback GROUP BY 1) d)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(ends_on), sum(annual_value) FROM crm.contracts GROUP BY 1) e)$q$, :reps),
+	'<= 2.5x';
+
+-- 1% of customers get a new purchase and a login; the incremental refresh rescored only them.
+CREATE FUNCTION pg_temp.incremental_after_one_percent() RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO crm.purchases (customer_id, purchased_at, amount)
+	SELECT customer_id, '2026-06-29 12:00+00', 25 FROM crm.customers WHERE customer_id % 100 = 7;
+	INSERT INTO crm.interactions (customer_id, occurred_at, kind, channel)
+	SELECT customer_id, '2026-06-29 12:00+00', 'login', 'web' FROM crm.customers WHERE customer_id % 100 = 7;
+	PERFORM crm.refresh('2026-06-30', incremental => true);
+END
+$$;
+INSERT INTO bench_result
+SELECT 'crm.refresh incremental after 1% new events',
+	pg_temp.bench_ms('SELECT pg_temp.incremental_after_one_percent()', :reps),
+	'crm.refresh full (median above)',
+	(SELECT median_ms FROM bench_result WHERE item = 'crm.refresh full (1 run per rep)'),
+	'<= 0.10x';
+SELECT customers AS rescored_by_last_incremental FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1;
