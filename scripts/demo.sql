@@ -68,3 +68,34 @@ SELECT c.name, s.health_score::numeric(5,1) AS health, s.health_band AS band, s.
 FROM crm.customer_scores s JOIN crm.customers c USING (customer_id)
 WHERE s.health_score IS NOT NULL
 ORDER BY s.health_score, s.customer_id LIMIT 5;
+
+\echo
+\echo '== 8. Churn warnings and follow-up automation (crm.run_automation as of 2026-06-30)'
+-- the team: the account managers report to a manager; two agents work the pool of unowned customers
+INSERT INTO crm.team_members (member, manager, in_pool)
+SELECT DISTINCT owner, 'sales_manager', false FROM crm.customers WHERE owner IS NOT NULL
+UNION ALL VALUES ('agent_kim', 'service_lead', true), ('agent_lee', 'service_lead', true)
+ON CONFLICT (member) DO NOTHING;
+SELECT r ->> 'alerts_raised' AS alerts_raised, r ->> 'tasks_created' AS tasks_created,
+       r ->> 'messages_queued' AS messages_queued, r ->> 'tasks_escalated' AS tasks_escalated
+FROM crm.run_automation('2026-06-30') r;
+SELECT a.level, count(*) AS open_alerts, string_agg(DISTINCT a.rule, ', ') AS rules
+FROM crm.alerts a WHERE a.status <> 'resolved' GROUP BY a.level ORDER BY a.level;
+
+\echo
+\echo '== 9. Open task queue per owner (pool tasks go to the least-loaded pool member)'
+SELECT coalesce(t.owner::text, '(unassigned pool)') AS owner, count(*) AS open_tasks,
+       count(*) FILTER (WHERE t.due_at < '2026-06-30') AS overdue,
+       to_char(min(t.due_at), 'YYYY-MM-DD HH24:MI') AS next_due,
+       (SELECT string_agg(k || ' ' || n, ', ') FROM (SELECT t2.kind AS k, count(*) AS n FROM crm.tasks t2
+         WHERE t2.status = 'open' AND t2.owner IS NOT DISTINCT FROM t.owner GROUP BY 1 ORDER BY 2 DESC, 1 LIMIT 3) x) AS top_kinds
+FROM crm.tasks t WHERE t.status = 'open' GROUP BY t.owner ORDER BY open_tasks DESC LIMIT 10;
+SELECT c.name AS customer, t.title, t.owner, to_char(t.due_at, 'YYYY-MM-DD HH24:MI') AS due
+FROM crm.tasks t JOIN crm.customers c USING (customer_id)
+WHERE t.status = 'open' AND t.playbook_step = 'critical_retention_call' ORDER BY t.due_at, t.task_id LIMIT 5;
+
+\echo
+\echo '== 10. Pending outbox messages (applications claim them with crm.claim_messages)'
+SELECT o.template, o.channel, o.purpose, count(*) AS pending, to_char(min(o.due_at), 'YYYY-MM-DD HH24:MI') AS first_due
+FROM crm.outbox o WHERE o.status = 'pending' GROUP BY 1, 2, 3 ORDER BY 1;
+SELECT o.recipient, o.subject FROM crm.outbox o WHERE o.template = 'thank_you' ORDER BY o.message_id LIMIT 3;

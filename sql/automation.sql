@@ -78,10 +78,8 @@ SELECT round(crm.poisson_rate_pvalue(1, 14, 25, 90, 'less')::numeric, 4) AS smal
 	   crm.poisson_rate_pvalue(2, 14, 180, 90, 'less') < 1e-6 AS quiet_customer_significant,
 	   crm.poisson_rate_pvalue(0, 14, 0, 90, 'less') AS no_events_p;
 
--- Alerts: raised once per customer and rule, with NOTIFY on crm_alerts
-LISTEN crm_alerts;
+-- Alerts: raised once per customer and rule (NOTIFY on crm_alerts: specs/alert_notify.spec)
 SELECT * FROM crm.evaluate_alerts('2025-03-03 12:00');
-UNLISTEN crm_alerts;
 SELECT i.external_id, a.rule, a.level, a.status, a.details FROM crm.alerts a JOIN ids i USING (customer_id) ORDER BY 1, 2;
 SELECT * FROM crm.evaluate_alerts('2025-03-03 12:05');
 SELECT count(*) AS alerts_after_second_evaluation FROM crm.alerts;

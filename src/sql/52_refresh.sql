@@ -114,6 +114,7 @@ CREATE FUNCTION crm.refresh(as_of timestamptz DEFAULT pg_catalog.now(), incremen
 RETURNS crm.refresh_runs
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $refresh$
 #variable_conflict use_variable
 DECLARE

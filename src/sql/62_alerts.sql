@@ -97,11 +97,12 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
 	PERFORM pg_notify('crm_alerts', json_build_object('alert_id', NEW.alert_id, 'customer_id', NEW.customer_id,
-		'rule', NEW.rule, 'level', NEW.level, 'opened_at', NEW.opened_at)::text);
+		'rule', NEW.rule, 'level', NEW.level,
+		'opened_at', to_char(NEW.opened_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"'))::text);
 	RETURN NULL;
 END
 $$;
-COMMENT ON FUNCTION crm.notify_alert() IS 'Trigger function: sends NOTIFY crm_alerts, payload {"alert_id", "customer_id", "rule", "level", "opened_at"}';
+COMMENT ON FUNCTION crm.notify_alert() IS 'Trigger function: sends NOTIFY crm_alerts, payload {"alert_id", "customer_id", "rule", "level", "opened_at" (UTC, ISO 8601)}';
 CREATE TRIGGER alerts_notify AFTER INSERT ON crm.alerts FOR EACH ROW EXECUTE FUNCTION crm.notify_alert();
 
 -- Evaluates the alert rules as of as_of for all customers (or only those listed):
@@ -110,6 +111,7 @@ CREATE FUNCTION crm.evaluate_alerts(as_of timestamptz DEFAULT pg_catalog.now(), 
 RETURNS TABLE (rule text, level crm.alert_level, raised bigint, resolved bigint)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $evaluate$
 #variable_conflict use_column
 DECLARE
@@ -120,6 +122,9 @@ BEGIN
 	IF as_of IS NULL OR NOT isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
 			USING ERRCODE = 'invalid_parameter_value';
+	END IF;
+	IF scoped AND cardinality(only_customers) = 0 THEN
+		RETURN;					-- nobody to look at
 	END IF;
 	IF to_regclass('pg_temp.crm_alert_hits') IS NOT NULL THEN
 		DROP TABLE pg_temp.crm_alert_hits;

@@ -52,6 +52,7 @@ CREATE FUNCTION crm.generate_tasks(as_of timestamptz DEFAULT pg_catalog.now(), o
 RETURNS TABLE (step text, tasks bigint, messages bigint)
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $generate$
 #variable_conflict use_column
 DECLARE
@@ -162,14 +163,37 @@ BEGIN
 		ON CONFLICT (dedup_key) DO NOTHING
 		RETURNING playbook_step
 	), new_messages AS (
-		SELECT x.step, crm.queue_message(x.customer_id, s.template, x.due_at, '{}', x.dedup_key, 'playbook:' || s.playbook) AS id
-		FROM crm_candidates x JOIN steps s ON s.step = x.step
-		WHERE s.automated
-		ORDER BY x.due_at, x.dedup_key
+		-- set-based crm.queue_message: consent, an address, the standard merge fields
+		INSERT INTO crm.outbox (customer_id, channel, purpose, recipient, subject, body, template, due_at, dedup_key, source)
+		SELECT m.customer_id, m.channel, m.purpose, m.recipient,
+			regexp_replace(replace(replace(replace(replace(replace(m.subject, '{{customer_name}}', m.name), '{{company}}', m.company),
+				'{{company_suffix}}', m.company_suffix), '{{owner}}', m.owner), '{{email}}', m.email), '\{\{[A-Za-z0-9_]+\}\}', '', 'g'),
+			regexp_replace(replace(replace(replace(replace(replace(m.body, '{{customer_name}}', m.name), '{{company}}', m.company),
+				'{{company_suffix}}', m.company_suffix), '{{owner}}', m.owner), '{{email}}', m.email), '\{\{[A-Za-z0-9_]+\}\}', '', 'g'),
+			m.template, m.due_at, m.dedup_key, 'playbook:' || m.playbook
+		FROM (SELECT x.customer_id, x.due_at, x.dedup_key, s.playbook, t.template, t.channel, t.purpose, t.subject, t.body,
+				  c.name, coalesce(c.company, '') AS company,
+				  CASE WHEN c.company IS NULL THEN '' ELSE ' at ' || c.company END AS company_suffix,
+				  coalesce(c.owner::text, 'our team') AS owner, coalesce(c.email, '') AS email,
+				  CASE WHEN t.channel = 'email' THEN coalesce(c.email,
+						(SELECT k.email FROM crm.contacts k WHERE k.customer_id = c.customer_id AND k.email IS NOT NULL
+						 ORDER BY k.is_decision_maker DESC, k.contact_id LIMIT 1))
+					   ELSE c.phone END AS recipient
+			  FROM crm_candidates x JOIN steps s ON s.step = x.step
+			  JOIN crm.message_templates_effective t ON t.template = s.template
+			  JOIN crm.customers c ON c.customer_id = x.customer_id
+			  WHERE s.automated
+				AND CASE WHEN EXISTS (SELECT 1 FROM crm.consent k WHERE k.customer_id = x.customer_id)
+						 THEN crm.may_contact(x.customer_id, t.channel, t.purpose, x.due_at)
+						 ELSE t.purpose = 'service' END) m
+		WHERE m.recipient IS NOT NULL
+		ORDER BY m.due_at, m.dedup_key
+		ON CONFLICT (dedup_key) DO NOTHING
+		RETURNING split_part(source, ':', 2) AS playbook, dedup_key
 	)
 	SELECT z.step, sum(z.t)::bigint, sum(z.m)::bigint
 	FROM (SELECT playbook_step AS step, 1 AS t, 0 AS m FROM new_tasks
-		  UNION ALL SELECT new_messages.step, 0, 1 FROM new_messages WHERE id IS NOT NULL) z
+		  UNION ALL SELECT split_part(new_messages.dedup_key, ':', 1), 0, 1 FROM new_messages) z
 	GROUP BY z.step ORDER BY z.step;
 END
 $generate$;
@@ -201,6 +225,7 @@ CREATE FUNCTION crm.run_automation(as_of timestamptz DEFAULT pg_catalog.now(), f
 RETURNS jsonb
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
+SET jit = off
 AS $$
 DECLARE
 	st crm.automation_state;
@@ -289,8 +314,9 @@ BEGIN
 	GET DIAGNOSTICS n_runs = ROW_COUNT;
 	DELETE FROM crm.job_runs WHERE started_at < as_of - logs;
 	GET DIAGNOSTICS n_jobs = ROW_COUNT;
-	DELETE FROM crm.customer_score_history
-	WHERE snapshot_date < (as_of AT TIME ZONE 'UTC')::date - (crm.setting('history_retention_days'))::int;
+	DELETE FROM crm.customer_score_history h
+	WHERE h.snapshot_date < (as_of AT TIME ZONE 'UTC')::date - (crm.setting('history_retention_days'))::int
+	   OR NOT EXISTS (SELECT 1 FROM crm.customers c WHERE c.customer_id = h.customer_id);
 	GET DIAGNOSTICS n_history = ROW_COUNT;
 	DELETE FROM crm.outbox WHERE status IN ('sent', 'failed', 'cancelled')
 	  AND created_at < as_of - (crm.setting('outbox_retention_days'))::int * interval '1 day';
@@ -303,4 +329,4 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION crm.cleanup(timestamptz) IS
-	'Removes refresh and job logs older than log_retention_days (keeping the newest full refresh), score history older than history_retention_days and delivered/failed outbox messages older than outbox_retention_days; alerts are kept for good';
+	'Removes refresh and job logs older than log_retention_days (keeping the newest full refresh), score history older than history_retention_days or of deleted customers, and delivered/failed outbox messages older than outbox_retention_days; alerts are kept for good';
