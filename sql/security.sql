@@ -37,8 +37,9 @@ BEGIN
 	LOOP
 		EXECUTE pg_catalog.format(
 			'CREATE FUNCTION public.%I(%s) RETURNS %s LANGUAGE plpgsql AS $f$ BEGIN '
-			'INSERT INTO public.trojan_calls (called) VALUES (%L); RETURN %s; END $f$',
-			f.name, f.args, f.ret, f.name, CASE WHEN f.ret = 'void' THEN 'NULL' ELSE f.body END);
+			'INSERT INTO public.trojan_calls (called) VALUES (%L); %s; END $f$',
+			f.name, f.args, f.ret, f.name,
+			CASE WHEN f.ret = 'void' THEN 'PERFORM ' || f.body || '; RETURN' ELSE 'RETURN ' || f.body END);
 	END LOOP;
 END
 $plant$;
@@ -66,7 +67,7 @@ CREATE OPERATOR public.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = public.tr
 -- The trap works: an unqualified call from this session is caught.
 SET search_path = public, pg_catalog;
 SELECT now() IS NOT NULL AS trap_armed, 'a' = 'a' AS eq;
-SELECT count(*) > 0 AS trojans_catch_unqualified_calls FROM public.trojan_calls;
+SELECT called AS trojans_catch_unqualified_calls FROM public.trojan_calls ORDER BY 1;
 TRUNCATE public.trojan_calls;
 
 -- Install and use crm with the hostile search_path.
@@ -75,13 +76,32 @@ SELECT crm.setting('time_unit');
 SELECT crm.set_setting('clv_horizon_months', '24');
 SELECT crm.set_setting('clv_horizon_months', NULL);
 INSERT INTO crm.customers (external_id, name, email) VALUES ('t1', 'Trojan Test', 'a@b.example');
-UPDATE crm.customers SET region = 'x' WHERE external_id = 't1';
+UPDATE crm.customers SET region = 'x' WHERE external_id OPERATOR(pg_catalog.=) 't1';
 INSERT INTO crm.purchases (customer_id, purchased_at, amount)
 SELECT customer_id, d, 10 FROM crm.customers, pg_catalog.generate_series(timestamptz '2024-01-01', '2024-03-01', '9 days') AS d;
 SELECT (s).x, (s).t_x
 FROM (SELECT crm.btyd_summary(purchased_at, amount, '2024-03-31', 'week') AS s FROM crm.purchases) q;
+-- the engine end to end: sample data, refresh (fits and predictions), automation, outbox, report
+DELETE FROM crm.customers;
+SELECT sum(row_count) > 0 AS loaded FROM crm.load_sample(customers => 300, seed => 3, as_of => '2026-06-30');
+SELECT status FROM crm.refresh('2026-06-30');
+SELECT r ->> 'status' AS automation FROM crm.run_automation('2026-06-30') r;
+SELECT count(*) > 0 AS claimed FROM crm.claim_messages(5, 'w');
+SELECT to_char(month, 'YYYY-MM') AS report FROM crm.build_monthly_report('2026-06-01');
+SELECT crm.p_alive(m.model, 2, 10, 30) BETWEEN 0 AND 1 AS p_alive_ok FROM crm.models m WHERE m.purpose OPERATOR(pg_catalog.=) 'transactions';
+SELECT crm.cleanup('2026-06-30') ->> 'status' AS cleanup;
+SELECT crm.clear_sample() > 0 AS cleared;
 
 SELECT called, count(*) AS calls FROM public.trojan_calls GROUP BY called ORDER BY called;
+
+-- Every SQL and PL/pgSQL function of crm pins its search_path; SECURITY DEFINER ones to pg_catalog, pg_temp
+SELECT p.oid::regprocedure AS function_without_pinned_search_path
+FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang
+WHERE p.pronamespace = 'crm'::regnamespace AND l.lanname IN ('sql', 'plpgsql')
+  AND NOT coalesce(p.proconfig @> ARRAY['search_path=pg_catalog, pg_temp'], false)
+ORDER BY 1;
+SELECT p.oid::regprocedure AS security_definer_function, p.proconfig
+FROM pg_proc p WHERE p.pronamespace = 'crm'::regnamespace AND p.prosecdef ORDER BY 1;
 
 -- cleanup
 RESET search_path;

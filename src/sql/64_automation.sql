@@ -296,6 +296,7 @@ CREATE FUNCTION crm.cleanup(as_of timestamptz DEFAULT pg_catalog.now()) RETURNS 
 LANGUAGE plpgsql VOLATILE
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_variable
 DECLARE
 	started timestamptz := clock_timestamp();
 	logs interval := (crm.setting('log_retention_days'))::int * interval '1 day';
