@@ -1,0 +1,876 @@
+/*-------------------------------------------------------------------------
+ *
+ * pnbd.c
+ *	  Pareto/NBD likelihood, gradient, predictions and simulator.
+ *
+ * Given lambda and mu the likelihood of (x, tx, T) is
+ *	  lambda^x e^-(lambda+mu)T + int_tx^T lambda^x e^-lambda tau mu e^-mu tau dtau;
+ * mixing over lambda ~ Gamma(r, alpha) and mu ~ Gamma(s, beta) gives
+ *	  L = K(x) [T1(T) + F(tx) - F(T)],
+ *	  K(x) = Gamma(r+x) alpha^r / Gamma(r),
+ *	  T1(t) = (alpha+t)^-(r+x) (beta/(beta+t))^s,
+ *	  F(t) = int_t^inf s beta^s (beta+tau)^-(s+1) (alpha+tau)^-(r+x) dtau.
+ * We work with the ratio R(t) = F(t) / T1(t) in (0, 1], which has two power
+ * series (analytic continuations of each other, a = r+s+x):
+ *	  R = s/a 2F1(1, r+x; a+1; (alpha-beta)/(alpha+t))
+ *	  R = s/a (alpha+t)/(beta+t) 2F1(1, s+1; a+1; (beta-alpha)/(beta+t)).
+ * Both have z = 0 at alpha == beta (no 0/0), positive or alternating terms
+ * and easy parameter derivatives. The faster convergent one is used; when
+ * neither converges quickly (alpha and beta far apart, t small) the integral
+ * from t to the point where z = 1/2 is done by Gauss-Legendre quadrature on a
+ * logarithmic variable (the integrand is log-concave there, so pieces are
+ * sized by how much the log-integrand drops) and the rest by the series.
+ * Everything is kept in log space; P(X(t) = n) uses the same quadrature.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "pnbd.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "specfun.h"
+
+/* Series are used when their effective ratio is at most this. */
+#define PNBD_SERIES_MAX_RATIO 0.5
+/* The quadrature covers tau from t up to where z falls to this value. */
+#define PNBD_SPLIT_Z 0.5
+/* Largest drop of the log-integrand across one quadrature piece. */
+#define QUAD_MAX_DROP 8.0
+/* Iteration caps. */
+#define SERIES_MAX_TERMS 20000
+#define QUAD_MAX_PIECES 4000
+
+/* 16-point Gauss-Legendre rule on [-1, 1], positive half. */
+static const double GlNode[8] = {
+	0.095012509837637440185, 0.28160355077925891323,
+	0.45801677765722738634, 0.61787624440264374845,
+	0.7554044083550030339, 0.86563120238783174388,
+	0.94457502307323257608, 0.9894009349916499326
+};
+static const double GlWeight[8] = {
+	0.18945061045506849629, 0.18260341504492358887,
+	0.16915651939500253819, 0.14959598881657673208,
+	0.12462897125553387205, 0.09515851168249278481,
+	0.062253523938647892863, 0.027152459411754094852
+};
+
+/* Parameters and x-dependent constants shared by the tail computations. */
+typedef struct PnbdCtx
+{
+	double		r;
+	double		alpha;
+	double		s;
+	double		beta;
+	double		lbeta;			/* log(beta) */
+	double		p;				/* r + x */
+	double		a;				/* r + s + x */
+} PnbdCtx;
+
+/* One point t: its logs, log T1(t) and the gradient of log T1(t). */
+typedef struct PnbdPoint
+{
+	double		t;
+	double		la;				/* log(alpha + t) */
+	double		lb;				/* log(beta + t) */
+	double		lt1;			/* log T1(t) */
+	double		dlt1[4];
+} PnbdPoint;
+
+/* Log-integrand callback: returns log f(u), its slope and (vec) d log f / d par. */
+typedef double (*LogIntegrand) (const void *ctx, double u, double *slope, double vec[4]);
+
+/* Fills a point: logs of alpha + t, beta + t, log T1(t) and its gradient. */
+static void
+SetPoint(const PnbdCtx *c, double t, PnbdPoint *pt)
+{
+	pt->t = t;
+	pt->la = log(c->alpha + t);
+	pt->lb = log(c->beta + t);
+	pt->lt1 = c->s * (c->lbeta - pt->lb) - c->p * pt->la;
+	pt->dlt1[0] = -pt->la;
+	pt->dlt1[1] = -c->p / (c->alpha + t);
+	pt->dlt1[2] = c->lbeta - pt->lb;
+	pt->dlt1[3] = c->s / c->beta - c->s / (c->beta + t);
+}
+
+/*
+ * Sums G = 2F1(1, b; cc; z) = sum_k (b)_k / (cc)_k z^k for |z| <= 1, b < cc,
+ * with dG/db, dG/dcc, dG/dz. Returns 0, or -1 when it did not converge.
+ */
+static int
+SeriesG(double b, double cc, double z, int want_grad, double *G, double dG[3])
+{
+	double		term = 1.0;
+	double		sum = 0.0;
+	double		sb = 0.0;
+	double		sc = 0.0;
+	double		gb = 0.0;
+	double		gc = 0.0;
+	double		gz = 0.0;
+	double		tailf = (z < 0.0) ? 1.0 : 1.0 - z;
+	int			k;
+
+	if (!want_grad)
+	{
+		for (k = 0; k < SERIES_MAX_TERMS; k++)
+		{
+			sum += term;
+			term *= z * (b + k) / (cc + k);
+			if (fabs(term) <= 1e-17 * sum * tailf)
+				break;
+		}
+	}
+	else
+	{
+		for (k = 0; k < SERIES_MAX_TERMS; k++)
+		{
+			/* one division gives both 1 / (b + k) and 1 / (cc + k) */
+			double		inv = 1.0 / ((b + k) * (cc + k));
+			double		q = (b + k) * (b + k) * inv;
+
+			sum += term;
+			gb += term * sb;
+			gc += term * sc;
+			gz += (k + 1) * term * q;
+			sb += (cc + k) * inv;
+			sc -= (b + k) * inv;
+			term *= q * z;
+			if (fabs(term) * (k + 2) <= 1e-17 * sum * tailf)
+				break;
+		}
+	}
+	if (k >= SERIES_MAX_TERMS || !(sum > 0.0))
+		return -1;
+	*G = sum;
+	if (want_grad)
+	{
+		dG[0] = gb;
+		dG[1] = gc;
+		dG[2] = gz;
+	}
+	return 0;
+}
+
+/*
+ * R(t) = F(t) / T1(t) by series: form 1 uses z = (alpha-beta)/(alpha+t),
+ * form 2 uses z = (beta-alpha)/(beta+t). Returns 0, or -1.
+ */
+static int
+RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR[4])
+{
+	double		at = c->alpha + pt->t;
+	double		bt = c->beta + pt->t;
+	double		sa = c->s / c->a;
+	double		cc = c->a + 1.0;
+	double		G;
+	double		dG[3];
+	int			want = (dR != NULL);
+
+	if (form == 1)
+	{
+		double		z = (c->alpha - c->beta) / at;
+
+		if (SeriesG(c->p, cc, z, want, &G, dG) != 0)
+			return -1;
+		*R = sa * G;
+		if (want)
+		{
+			dR[0] = -*R / c->a + sa * (dG[0] + dG[1]);
+			dR[1] = sa * dG[2] * (bt / (at * at));
+			dR[2] = *R * (1.0 / c->s - 1.0 / c->a) + sa * dG[1];
+			dR[3] = -sa * dG[2] / at;
+		}
+	}
+	else
+	{
+		double		z = (c->beta - c->alpha) / bt;
+		double		rho = at / bt;
+
+		if (SeriesG(c->s + 1.0, cc, z, want, &G, dG) != 0)
+			return -1;
+		*R = sa * rho * G;
+		if (want)
+		{
+			dR[0] = -*R / c->a + sa * rho * dG[1];
+			dR[1] = *R / at - sa * rho * dG[2] / bt;
+			dR[2] = *R * (1.0 / c->s - 1.0 / c->a) + sa * rho * (dG[0] + dG[1]);
+			dR[3] = -*R / bt + sa * rho * dG[2] * (at / (bt * bt));
+		}
+	}
+	return 0;
+}
+
+/* Sums one 16-point Gauss-Legendre piece [u0, u0 + h] into *S and Sv. */
+static void
+QuadPiece(LogIntegrand fn, const void *ctx, double u0, double h, double ref,
+		  int want, double *S, double Sv[4])
+{
+	double		half = 0.5 * h;
+	double		mid = u0 + half;
+	int			i;
+	int			sgn;
+
+	for (i = 0; i < 8; i++)
+	{
+		for (sgn = -1; sgn <= 1; sgn += 2)
+		{
+			double		slope;
+			double		vec[4];
+			double		lf = fn(ctx, mid + sgn * half * GlNode[i], &slope, want ? vec : NULL);
+			double		w = GlWeight[i] * half * exp(lf - ref);
+
+			*S += w;
+			if (want)
+			{
+				Sv[0] += w * vec[0];
+				Sv[1] += w * vec[1];
+				Sv[2] += w * vec[2];
+				Sv[3] += w * vec[3];
+			}
+		}
+	}
+}
+
+/*
+ * Integrates one side of the mode: from u0 towards the end ue (either
+ * direction), where the log-integrand decreases. Pieces are sized so the
+ * log-integrand drops at most QUAD_MAX_DROP across each; stops once the rest
+ * is provably negligible (log-concave tail bound). Returns 0, or -1.
+ */
+static int
+QuadSide(LogIntegrand fn, const void *ctx, double u0, double ue, double ref,
+		 int want, double *S, double Sv[4])
+{
+	double		dir = (ue >= u0) ? 1.0 : -1.0;
+	double		u = u0;
+	double		slope;
+	double		lf = fn(ctx, u, &slope, NULL);
+	double		hprev = fabs(ue - u0);
+	int			pieces;
+
+	for (pieces = 0; pieces < QUAD_MAX_PIECES; pieces++)
+	{
+		double		rest = fabs(ue - u);
+		double		h = fmin(rest, 2.0 * hprev);
+		double		lf1;
+		double		slope1;
+
+		if (!(rest > 0.0))
+			return 0;
+		if (fabs(slope) > 0.0)
+			h = fmin(h, QUAD_MAX_DROP / fabs(slope));
+		for (;;)
+		{
+			lf1 = fn(ctx, u + dir * h, &slope1, NULL);
+			if (lf - lf1 <= QUAD_MAX_DROP || h <= 1e-15 * (fabs(u) + rest))
+				break;
+			h *= 0.5;
+		}
+		QuadPiece(fn, ctx, dir > 0 ? u : u - h, h, ref, want, S, Sv);
+		u = (h >= rest) ? ue : u + dir * h;
+		lf = lf1;
+		slope = slope1;
+		hprev = h;
+		/* log-concave: the rest is at most f(u) / |slope| (and f(u) * length) */
+		if (slope * dir < 0.0 &&
+			exp(lf - ref) * fmin(1.0 / fabs(slope), fabs(ue - u)) <= 1e-18 * *S)
+			return 0;
+	}
+	return -1;
+}
+
+/*
+ * Integrates exp(fn) over [lo, hi] for a log-concave integrand: finds the
+ * mode, then sweeps both sides. Writes log of the integral and, when gvec is
+ * not NULL, the integrand-weighted mean of vec (= d log I / d par).
+ * Returns 0, or -1.
+ */
+static int
+LogConcaveQuad(LogIntegrand fn, const void *ctx, double lo, double hi,
+			   double *logI, double gvec[4])
+{
+	double		slo;
+	double		shi;
+	double		mode;
+	double		ref;
+	double		slope;
+	double		S = 0.0;
+	double		Sv[4] = {0.0, 0.0, 0.0, 0.0};
+	int			want = (gvec != NULL);
+	int			i;
+
+	fn(ctx, lo, &slo, NULL);
+	fn(ctx, hi, &shi, NULL);
+	if (slo <= 0.0)
+		mode = lo;
+	else if (shi >= 0.0)
+		mode = hi;
+	else
+	{
+		double		a = lo;
+		double		b = hi;
+
+		for (i = 0; i < 200 && b - a > 1e-13 * (1.0 + fabs(a) + fabs(b)); i++)
+		{
+			double		m = 0.5 * (a + b);
+
+			fn(ctx, m, &slope, NULL);
+			if (slope > 0.0)
+				a = m;
+			else
+				b = m;
+		}
+		mode = 0.5 * (a + b);
+	}
+	ref = fn(ctx, mode, &slope, NULL);
+	if (!isfinite(ref))
+		return -1;
+	if (QuadSide(fn, ctx, mode, hi, ref, want, &S, Sv) != 0 ||
+		QuadSide(fn, ctx, mode, lo, ref, want, &S, Sv) != 0)
+		return -1;
+	if (!(S > 0.0) || !isfinite(S))
+		return -1;
+	*logI = ref + log(S);
+	if (want)
+		for (i = 0; i < 4; i++)
+			gvec[i] = Sv[i] / S;
+	return 0;
+}
+
+/* Context of the tail-piece integrand: v = log((m + tau) / (m + t)). */
+typedef struct TailQuadCtx
+{
+	const PnbdCtx *c;
+	const PnbdPoint *pt;
+	int			form;			/* 1: m = beta (alpha > beta); 2: m = alpha */
+	double		logs;			/* log(s) */
+} TailQuadCtx;
+
+/* log of f(tau) (m + tau) / T1(t) at v, with slope and d log f / d par. */
+static double
+TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
+{
+	const TailQuadCtx *q = (const TailQuadCtx *) vctx;
+	const PnbdCtx *c = q->c;
+	const PnbdPoint *pt = q->pt;
+	double		ev = exp(v);
+	double		apt;			/* alpha + tau */
+	double		bpt;			/* beta + tau */
+	double		la;
+	double		lb;
+	double		lf;
+
+	if (q->form == 1)
+	{
+		bpt = (c->beta + pt->t) * ev;
+		apt = (c->alpha - c->beta) + bpt;
+		lb = pt->lb + v;
+		la = log(apt);
+		lf = q->logs - c->s * v - c->p * (la - pt->la);
+		*slope = -c->s - c->p * (bpt / apt);
+	}
+	else
+	{
+		apt = (c->alpha + pt->t) * ev;
+		bpt = (c->beta - c->alpha) + apt;
+		la = pt->la + v;
+		lb = log(bpt);
+		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * (lb - pt->lb) + pt->la - pt->lb;
+		*slope = 1.0 - c->p - (c->s + 1.0) * (apt / bpt);
+	}
+	if (vec)
+	{
+		vec[0] = -la;
+		vec[1] = -c->p / apt;
+		vec[2] = 1.0 / c->s + c->lbeta - lb;
+		vec[3] = c->s / c->beta - (c->s + 1.0) / bpt;
+	}
+	return lf;
+}
+
+/*
+ * R(t) when alpha and beta are far apart and t is small: quadrature from t
+ * to t1 (where the convergent series has z = PNBD_SPLIT_Z) plus the series at
+ * t1. Derivatives are taken with t1 held fixed (the total does not depend on
+ * t1). Returns 0, or -1.
+ */
+static int
+RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR[4])
+{
+	double		diff = fabs(c->alpha - c->beta);
+	double		m = (form == 1) ? c->beta : c->alpha;
+	double		big = (form == 1) ? c->alpha : c->beta;
+	double		t1 = diff / PNBD_SPLIT_Z - big;
+	PnbdPoint	p1;
+	TailQuadCtx q;
+	double		R1;
+	double		dR1[4];
+	double		logI;
+	double		gvec[4];
+	double		I;
+	double		e1;
+	int			i;
+
+	if (!(t1 > pt->t))
+		return RatioSeries(c, pt, form, R, dR);
+	SetPoint(c, t1, &p1);
+	if (RatioSeries(c, &p1, form, &R1, dR ? dR1 : NULL) != 0)
+		return -1;
+	q.c = c;
+	q.pt = pt;
+	q.form = form;
+	q.logs = log(c->s);
+	if (LogConcaveQuad(TailIntegrand, &q, 0.0, log((m + t1) / (m + pt->t)),
+					   &logI, dR ? gvec : NULL) != 0)
+		return -1;
+	I = exp(logI);
+	e1 = exp(p1.lt1 - pt->lt1);
+	*R = I + R1 * e1;
+	if (dR)
+		for (i = 0; i < 4; i++)
+			dR[i] = I * gvec[i] + e1 * (dR1[i] + R1 * p1.dlt1[i]) - *R * pt->dlt1[i];
+	return 0;
+}
+
+/* R(t) = F(t) / T1(t) and (dR not NULL) its gradient. Returns 0, or -1. */
+static int
+Ratio(const PnbdCtx *c, const PnbdPoint *pt, double *R, double dR[4])
+{
+	double		cc = c->a + 1.0;
+	double		z1 = (c->alpha - c->beta) / (c->alpha + pt->t);
+	double		z2 = (c->beta - c->alpha) / (c->beta + pt->t);
+	/* effective ratio of each series a few terms in */
+	double		q1 = fabs(z1) * (c->p + 8.0) / (cc + 8.0);
+	double		q2 = fabs(z2) * (c->s + 9.0) / (cc + 8.0);
+	int			pos = (z1 >= 0.0) ? 1 : 2;
+
+	if (fabs(z1) > 1.0)
+		q1 = INFINITY;
+	if (fabs(z2) > 1.0)
+		q2 = INFINITY;
+	if (q1 <= PNBD_SERIES_MAX_RATIO || q2 <= PNBD_SERIES_MAX_RATIO)
+	{
+		if (RatioSeries(c, pt, q1 <= q2 ? 1 : 2, R, dR) == 0)
+			return 0;
+	}
+	return RatioSplit(c, pt, pos, R, dR);
+}
+
+/* Fills the x-dependent context. */
+static void
+SetCtx(const double par[4], double x, PnbdCtx *c)
+{
+	c->r = par[0];
+	c->alpha = par[1];
+	c->s = par[2];
+	c->beta = par[3];
+	c->lbeta = log(par[3]);
+	c->p = par[0] + x;
+	c->a = par[0] + par[2] + x;
+}
+
+/* Parameters finite and positive. */
+static int
+ParamsOk(const double par[4])
+{
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (!(par[i] > 0.0) || !isfinite(par[i]))
+			return 0;
+	return 1;
+}
+
+/* x >= 0, 0 <= tx <= T, T > 0, all finite. */
+static int
+DataOk(double x, double tx, double T)
+{
+	return x >= 0.0 && isfinite(x) && tx >= 0.0 && T > 0.0 && isfinite(T) && tx <= T;
+}
+
+/*
+ * log L - log K(x) = log(T1(T) + F(tx) - F(T)) given the two points, and its
+ * gradient (without the K part). Also returns log P(alive) = log T1(T) - that.
+ */
+static int
+LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
+		   const double *Rtx, const double *dRtx, double *out, double grad[4],
+		   double *logpalive)
+{
+	double		RT;
+	double		dRT[4];
+	double		D;
+	double		e;
+	double		W;
+	int			i;
+
+	if (ptx->t >= pT->t)
+	{
+		*out = pT->lt1;
+		if (grad)
+			for (i = 0; i < 4; i++)
+				grad[i] = pT->dlt1[i];
+		if (logpalive)
+			*logpalive = 0.0;
+		return 0;
+	}
+	if (Ratio(c, pT, &RT, grad ? dRT : NULL) != 0)
+		return -1;
+	D = ptx->lt1 - pT->lt1;
+	if (D < 0.0)
+		D = 0.0;
+	e = exp(-D);
+	if (RT > 1.0)
+		RT = 1.0;
+	W = *Rtx + (1.0 - RT) * e;
+	if (!(W > 0.0) || !isfinite(W))
+		return -1;
+	*out = ptx->lt1 + log(W);
+	if (logpalive)
+		*logpalive = fmin(0.0, pT->lt1 - *out);
+	if (grad)
+		for (i = 0; i < 4; i++)
+			grad[i] = ptx->dlt1[i] +
+				(dRtx[i] - e * (dRT[i] + (1.0 - RT) * (ptx->dlt1[i] - pT->dlt1[i]))) / W;
+	return 0;
+}
+
+/* log K(x) = lgamma(r+x) - lgamma(r) + r log(alpha) and its gradient. */
+static double
+LogK(const double par[4], double x, double dK[4])
+{
+	double		la = log(par[1]);
+
+	if (dK)
+	{
+		dK[0] = crm_digamma(par[0] + x) - crm_digamma(par[0]) + la;
+		dK[1] = par[0] / par[1];
+		dK[2] = 0.0;
+		dK[3] = 0.0;
+	}
+	return crm_lgamma(par[0] + x) - crm_lgamma(par[0]) + par[0] * la;
+}
+
+/* Per-customer log-likelihood, and log P(alive) on the side. Returns 0, or -1. */
+static int
+LogLik(const double par[4], double x, double tx, double T, double *ll, double grad[4],
+	   double *logpalive)
+{
+	PnbdCtx		c;
+	PnbdPoint	ptx;
+	PnbdPoint	pT;
+	double		Rtx = 0.0;
+	double		dRtx[4] = {0.0, 0.0, 0.0, 0.0};
+	double		dK[4];
+	double		lk;
+	int			i;
+
+	if (!ParamsOk(par) || !DataOk(x, tx, T))
+		return -1;
+	SetCtx(par, x, &c);
+	SetPoint(&c, tx, &ptx);
+	SetPoint(&c, T, &pT);
+	if (tx < T && Ratio(&c, &ptx, &Rtx, grad ? dRtx : NULL) != 0)
+		return -1;
+	if (LogBracket(&c, &ptx, &pT, &Rtx, dRtx, ll, grad, logpalive) != 0)
+		return -1;
+	lk = LogK(par, x, grad ? dK : NULL);
+	*ll += lk;
+	if (grad)
+		for (i = 0; i < 4; i++)
+			grad[i] += dK[i];
+	return isfinite(*ll) ? 0 : -1;
+}
+
+/* Per-customer log-likelihood with gradient; -INFINITY when not computable. */
+double
+crm_pnbd_loglik(const double par[4], double x, double tx, double T, double grad[4])
+{
+	double		ll;
+	int			i;
+
+	if (LogLik(par, x, tx, T, &ll, grad, NULL) != 0)
+	{
+		if (grad)
+			for (i = 0; i < 4; i++)
+				grad[i] = 0.0;
+		return -INFINITY;
+	}
+	return ll;
+}
+
+/*
+ * Sum of n * loglik over patterns. x-only terms (K, and R(tx) for equal
+ * (x, tx)) are reused across runs of equal values, so patterns sorted by
+ * (x, tx, T) are fastest. -INFINITY when some pattern is not computable.
+ */
+double
+crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
+					double grad[4])
+{
+	PnbdCtx		c;
+	PnbdPoint	ptx;
+	PnbdPoint	pT;
+	double		total = 0.0;
+	double		g[4] = {0.0, 0.0, 0.0, 0.0};
+	double		lk = 0.0;
+	double		dK[4] = {0.0, 0.0, 0.0, 0.0};
+	double		Rtx = 0.0;
+	double		dRtx[4] = {0.0, 0.0, 0.0, 0.0};
+	double		cur_x = -1.0;
+	double		cur_tx = -1.0;
+	int			have_rtx = 0;
+	int			want = (grad != NULL);
+	size_t		k;
+	int			i;
+
+	if (grad)
+		for (i = 0; i < 4; i++)
+			grad[i] = 0.0;
+	if (!ParamsOk(par))
+		return -INFINITY;
+	for (k = 0; k < n; k++)
+	{
+		const crm_rfm_pattern *q = &p[k];
+		double		br;
+		double		gb[4];
+
+		if (!DataOk(q->x, q->tx, q->T) || !(q->n >= 0.0))
+			return -INFINITY;
+		if (q->x != cur_x)
+		{
+			cur_x = q->x;
+			SetCtx(par, cur_x, &c);
+			lk = LogK(par, cur_x, want ? dK : NULL);
+			cur_tx = -1.0;
+		}
+		if (q->tx != cur_tx)
+		{
+			cur_tx = q->tx;
+			SetPoint(&c, cur_tx, &ptx);
+			have_rtx = 0;
+		}
+		SetPoint(&c, q->T, &pT);
+		if (q->tx < q->T && !have_rtx)
+		{
+			if (Ratio(&c, &ptx, &Rtx, want ? dRtx : NULL) != 0)
+				return -INFINITY;
+			have_rtx = 1;
+		}
+		if (LogBracket(&c, &ptx, &pT, &Rtx, dRtx, &br, want ? gb : NULL, NULL) != 0)
+			return -INFINITY;
+		total += q->n * (lk + br);
+		if (want)
+			for (i = 0; i < 4; i++)
+				g[i] += q->n * (dK[i] + gb[i]);
+	}
+	if (!isfinite(total))
+		return -INFINITY;
+	if (grad)
+		for (i = 0; i < 4; i++)
+			grad[i] = g[i];
+	return total;
+}
+
+/*
+ * log of (1 - (b/(b+t))^(s-1)) / (s-1) = log(L exprel(-(s-1) L)), L = log1p(t/b);
+ * the s = 1 limit is log(L).
+ */
+static double
+LogPowerDiff(double s, double b, double t)
+{
+	double		L = log1p(t / b);
+	double		v = (1.0 - s) * L;	/* the bracket is (e^v - 1) / v times L */
+
+	if (v == 0.0)
+		return log(L);
+	if (v > 0.0)
+		return v + log(-expm1(-v)) - log(v) + log(L);
+	return log(-expm1(v)) - log(-v) + log(L);
+}
+
+/* E[X(t)] = r beta / (alpha (s-1)) (1 - (beta/(beta+t))^(s-1)). */
+int
+crm_pnbd_expected(const double par[4], double t, double *out)
+{
+	double		v;
+
+	if (!ParamsOk(par) || !(t >= 0.0) || !isfinite(t))
+		return -1;
+	if (t == 0.0)
+	{
+		*out = 0.0;
+		return 0;
+	}
+	v = exp(log(par[0]) + log(par[3]) - log(par[1]) + LogPowerDiff(par[2], par[3], t));
+	if (!isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* log P(alive | x, tx, T) = log T1(T) + log K - log L. */
+int
+crm_pnbd_log_p_alive(const double par[4], double x, double tx, double T, double *out)
+{
+	double		ll;
+	double		lp;
+
+	if (LogLik(par, x, tx, T, &ll, NULL, &lp) != 0)
+		return -1;
+	*out = lp;
+	return 0;
+}
+
+/* P(alive | x, tx, T). */
+int
+crm_pnbd_p_alive(const double par[4], double x, double tx, double T, double *out)
+{
+	double		lp;
+
+	if (crm_pnbd_log_p_alive(par, x, tx, T, &lp) != 0)
+		return -1;
+	*out = exp(lp);
+	return 0;
+}
+
+/*
+ * E[Y(t) | x, tx, T] = P(alive) (r+x)(beta+T) / ((alpha+T)(s-1))
+ *	  (1 - ((beta+T)/(beta+T+t))^(s-1)).
+ */
+int
+crm_pnbd_conditional(const double par[4], double t, double x, double tx, double T,
+					 double *out)
+{
+	double		lp;
+	double		v;
+
+	if (!(t >= 0.0) || !isfinite(t) || crm_pnbd_log_p_alive(par, x, tx, T, &lp) != 0)
+		return -1;
+	if (t == 0.0)
+	{
+		*out = 0.0;
+		return 0;
+	}
+	v = exp(lp + log(par[0] + x) + log(par[3] + T) - log(par[1] + T) +
+			LogPowerDiff(par[2], par[3] + T, t));
+	if (!isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/*
+ * DERT (Fader, Hardie & Lee 2005):
+ *	  alpha^r beta^s delta^(s-1) Gamma(r+x+1) U(s, s; delta(beta+T))
+ *	  / (Gamma(r) (alpha+T)^(r+x+1) L),  with U(s, s; z) = e^z Gamma(1-s, z).
+ */
+int
+crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, double T,
+				   double *out)
+{
+	double		ll;
+	double		z;
+	double		lu;
+	double		v;
+	double		r = par[0];
+
+	if (!(delta > 0.0) || !isfinite(delta) || LogLik(par, x, tx, T, &ll, NULL, NULL) != 0)
+		return -1;
+	z = delta * (par[3] + T);
+	lu = z + crm_log_upper_gamma(1.0 - par[2], z);
+	if (!isfinite(lu))
+		return -1;
+	v = exp(r * log(par[1]) + par[2] * log(par[3]) + (par[2] - 1.0) * log(delta) +
+			crm_lgamma(r + x + 1.0) - crm_lgamma(r) - (r + x + 1.0) * log(par[1] + T) +
+			lu - ll);
+	if (!isfinite(v))
+		return -1;
+	*out = v;
+	return 0;
+}
+
+/* Context of the P(X(t) = n) integrand, u = log(tau). */
+typedef struct ProbNCtx
+{
+	double		r;
+	double		alpha;
+	double		s;
+	double		beta;
+	double		x;
+} ProbNCtx;
+
+/* log of tau^(x+1) (alpha+tau)^-(r+x) (beta+tau)^-(s+1) at u = log(tau). */
+static double
+ProbNIntegrand(const void *vctx, double u, double *slope, double vec[4])
+{
+	const ProbNCtx *q = (const ProbNCtx *) vctx;
+	double		tau = exp(u);
+	double		fa = tau / (q->alpha + tau);
+	double		fb = tau / (q->beta + tau);
+
+	(void) vec;
+	*slope = (q->x + 1.0) - (q->r + q->x) * fa - (q->s + 1.0) * fb;
+	return (q->x + 1.0) * u - (q->r + q->x) * log(q->alpha + tau) -
+		(q->s + 1.0) * log(q->beta + tau);
+}
+
+/*
+ * P(X(t) = n) = Gamma(r+n) alpha^r / (Gamma(r) n!) [t^n (alpha+t)^-(r+n)
+ *	  (beta/(beta+t))^s + int_0^t tau^n (alpha+tau)^-(r+n) s beta^s
+ *	  (beta+tau)^-(s+1) dtau]  (dropout at tau, n purchases before it).
+ */
+int
+crm_pnbd_prob_n(const double par[4], double n, double t, double *out)
+{
+	ProbNCtx	q;
+	double		lt;
+	double		first;
+	double		logJ;
+	double		lc;
+	double		v;
+
+	if (!ParamsOk(par) || !(n >= 0.0) || !isfinite(n) || n != floor(n) ||
+		!(t >= 0.0) || !isfinite(t))
+		return -1;
+	if (t == 0.0)
+	{
+		*out = (n == 0.0) ? 1.0 : 0.0;
+		return 0;
+	}
+	q.r = par[0];
+	q.alpha = par[1];
+	q.s = par[2];
+	q.beta = par[3];
+	q.x = n;
+	lt = log(t);
+	first = n * lt - (q.r + n) * log(q.alpha + t) + q.s * (log(q.beta) - log(q.beta + t));
+	if (LogConcaveQuad(ProbNIntegrand, &q, lt - 750.0, lt, &logJ, NULL) != 0)
+		return -1;
+	logJ += log(q.s) + q.s * log(q.beta);
+	lc = crm_lgamma(q.r + n) - crm_lgamma(q.r) - crm_lgamma(n + 1.0) + q.r * log(q.alpha);
+	v = exp(lc + crm_logaddexp(first, logJ));
+	if (!isfinite(v))
+		return -1;
+	*out = fmin(v, 1.0);
+	return 0;
+}
+
+/*
+ * One customer over (0, T]: lambda ~ Gamma(r, alpha), mu ~ Gamma(s, beta),
+ * lifetime ~ Exp(mu); x ~ Poisson(lambda min(lifetime, T)) repeat purchases,
+ * tx the last of them (the maximum of x uniforms: L U^(1/x)).
+ */
+void
+crm_pnbd_simulate(const double par[4], double T, crm_rng *rng, double *x, double *tx)
+{
+	double		lambda = crm_rng_gamma(rng, par[0], par[1]);
+	double		mu = crm_rng_gamma(rng, par[2], par[3]);
+	double		life = (mu > 0.0) ? crm_rng_exponential(rng, mu) : INFINITY;
+	double		L = fmin(life, T);
+	double		k = (double) crm_rng_poisson(rng, lambda * L);
+
+	*x = k;
+	*tx = (k > 0.0) ? L * pow(crm_rng_uniform(rng), 1.0 / k) : 0.0;
+}
