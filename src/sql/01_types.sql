@@ -22,6 +22,9 @@ COMMENT ON TYPE crm.channel IS 'Channel of a purchase, interaction or task';
 CREATE TYPE crm.interaction_kind AS ENUM ('login', 'feature_use', 'visit', 'email', 'call', 'video', 'chat', 'social', 'store');
 COMMENT ON TYPE crm.interaction_kind IS 'Touch point or usage event: login and feature_use are product usage; the rest are conversations or visits';
 
+CREATE TYPE crm.note_kind AS ENUM ('need', 'pain_point', 'general');
+COMMENT ON TYPE crm.note_kind IS 'What an interaction note records: a customer need, a pain point, or anything else';
+
 CREATE TYPE crm.direction AS ENUM ('inbound', 'outbound');
 COMMENT ON TYPE crm.direction IS 'inbound: customer to us; outbound: us to customer';
 

@@ -10,10 +10,12 @@ CREATE TABLE crm.interactions (
 	channel			crm.channel NOT NULL,
 	feature			text,
 	notes			text,
+	note_kind		crm.note_kind,
 	converted		boolean NOT NULL DEFAULT false,
 	CONSTRAINT interactions_usage_has_no_direction CHECK (kind NOT IN ('login', 'feature_use') OR direction IS NULL),
 	CONSTRAINT interactions_conversation_has_direction CHECK (kind IN ('login', 'feature_use') OR direction IS NOT NULL),
-	CONSTRAINT interactions_feature_only_for_feature_use CHECK (feature IS NULL OR kind = 'feature_use')
+	CONSTRAINT interactions_feature_only_for_feature_use CHECK (feature IS NULL OR kind = 'feature_use'),
+	CONSTRAINT interactions_note_kind_needs_notes CHECK (note_kind IS NULL OR notes IS NOT NULL)
 );
 COMMENT ON TABLE crm.interactions IS 'Touch points (visit, email, call, video, chat, social, store; with a direction) and usage events (login, feature_use; no direction)';
 -- User data: pg_dump must keep the rows and the identity counter.
@@ -23,5 +25,6 @@ COMMENT ON COLUMN crm.interactions.kind IS 'login/feature_use = product usage; v
 COMMENT ON COLUMN crm.interactions.direction IS 'inbound (customer to us) or outbound (us to customer); NULL for usage events';
 COMMENT ON COLUMN crm.interactions.feature IS 'Feature used (feature_use events only)';
 COMMENT ON COLUMN crm.interactions.notes IS 'Free text: needs and pain points heard in the conversation';
+COMMENT ON COLUMN crm.interactions.note_kind IS 'need or pain_point when the note records one (onboarding goal: three pain points collected), general otherwise';
 COMMENT ON COLUMN crm.interactions.converted IS 'True when the touch point led to a conversion (sale, booking, renewal)';
 CREATE INDEX interactions_customer_time_idx ON crm.interactions (customer_id, occurred_at);

@@ -233,8 +233,10 @@ BEGIN
 		counts[4] := counts[4] + k;
 
 		INSERT INTO crm.interactions (customer_id, contact_id, occurred_at, kind, direction,
-			channel, feature, notes, converted)
-		SELECT * FROM crm.sample_interactions(seed, lo, hi, as_of, ppc);
+			channel, feature, notes, converted, note_kind)
+		SELECT i.*, CASE WHEN i.notes LIKE 'Pain point:%' THEN 'pain_point' WHEN i.notes LIKE 'Needs:%' THEN 'need'
+						 WHEN i.notes IS NOT NULL THEN 'general' END::crm.note_kind
+		FROM crm.sample_interactions(seed, lo, hi, as_of, ppc) i;
 		GET DIAGNOSTICS k = ROW_COUNT;
 		counts[5] := counts[5] + k;
 
@@ -249,9 +251,13 @@ BEGIN
 		GET DIAGNOSTICS k = ROW_COUNT;
 		counts[7] := counts[7] + k;
 
+		-- (triggers are off during the load: furthest_stage is set here; a lost
+		-- opportunity was lost at a stage derived from its customer and close time)
 		INSERT INTO crm.opportunities (customer_id, name, stage, amount, owner, opened_at,
-			stage_changed_at, expected_close, closed_at)
-		SELECT * FROM crm.sample_opportunities(seed, lo, hi, as_of, ppc);
+			stage_changed_at, expected_close, closed_at, furthest_stage)
+		SELECT o.*, CASE WHEN o.stage <> 'lost' THEN o.stage
+			ELSE (ARRAY['lead', 'qualified', 'demo', 'proposal', 'negotiation'])[1 + (o.customer_id + extract(epoch FROM o.closed_at)::bigint) % 5]::crm.pipeline_stage END
+		FROM crm.sample_opportunities(seed, lo, hi, as_of, ppc) o;
 		GET DIAGNOSTICS k = ROW_COUNT;
 		counts[8] := counts[8] + k;
 
