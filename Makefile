@@ -5,6 +5,7 @@
 #   make test      everything, on a throwaway cluster (installs Debian packages first)
 #   make demo      sample data, engine run and a short report
 #   make bench     benchmarks, printed as ratios against a floor measured in the same run
+#   make docs      regenerate docs/reference.md from the catalog; make charts: docs/img
 
 EXTENSION    = crm crm_postgis
 MODULE_big   = crm
@@ -55,4 +56,12 @@ demo:
 bench:
 	@bash scripts/bench.sh
 
-.PHONY: test demo bench
+# Regenerates docs/reference.md and the table reference in docs/data-model.md.
+docs:
+	@bash scripts/docs.sh
+
+# Renders the charts in docs/img from real SQL output (gnuplot).
+charts:
+	@bash scripts/charts.sh
+
+.PHONY: test demo bench docs charts

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
-# docs.sh: regenerates the generated part of docs/data-model.md from the
-# catalog (between the BEGIN/END markers). Needs PGHOST/PGPORT of a server
-# where crm is installable; `make docs` runs it on a throwaway cluster.
+# docs.sh: `make docs`. Regenerates docs/reference.md and the generated table
+# section of docs/data-model.md from the catalog (COMMENTs are the source),
+# on a throwaway cluster unless PGPORT names a running one.
 cd "$(dirname "$0")/.." || exit 1
 . scripts/common.sh
 set -e
-if [ -z "${PGPORT:-}" ]; then build_and_install; start_cluster; fi
-crm_psql -c 'DROP EXTENSION IF EXISTS crm CASCADE' -c 'CREATE EXTENSION crm'
-tables=$(crm_psql -f scripts/doc_tables.sql)
-python3 - docs/data-model.md "$tables" <<'PY'
-import sys
-path, body = sys.argv[1], sys.argv[2]
-s = open(path).read()
-b, e = '<!-- BEGIN generated tables -->', '<!-- END generated tables -->'
-i, j = s.index(b) + len(b), s.index(e)
-open(path, 'w').write(s[:i] + '\n' + body.strip() + '\n' + s[j:])
-PY
-log "docs/data-model.md regenerated"
+if [ -z "${PGPORT:-}" ]; then install_packages; build_and_install; start_cluster; fi
+crm_psql -c 'DROP DATABASE IF EXISTS crm_docs' -c 'CREATE DATABASE crm_docs'
+PGDATABASE=crm_docs crm_psql -c 'CREATE EXTENSION crm' -c 'CREATE EXTENSION IF NOT EXISTS postgis' -c 'CREATE EXTENSION crm_postgis'
+PGDATABASE=crm_docs crm_psql -f scripts/doc_reference.sql > docs/reference.md
+tables=$(PGDATABASE=crm_docs crm_psql -f scripts/doc_tables.sql)
+awk -v body="$tables" '
+	/<!-- BEGIN generated tables -->/ { print; print body; skip = 1; next }
+	/<!-- END generated tables -->/ { skip = 0 }
+	!skip { print }' docs/data-model.md > docs/data-model.md.new && mv docs/data-model.md.new docs/data-model.md
+crm_psql -c 'DROP DATABASE crm_docs'
+log "docs/reference.md and docs/data-model.md regenerated"
