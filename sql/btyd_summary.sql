@@ -1,6 +1,8 @@
 -- crm.btyd_summary: brute-force SQL equivalence on random data, edge cases,
 -- error cases, a forced parallel plan, and the calibration/holdout helper.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS crm;
+RESET client_min_messages;
 -- Days are UTC days whatever the session time zone: run in a zone far from UTC.
 SET timezone = 'America/New_York';
 SELECT setseed(0.4242);

@@ -1,7 +1,9 @@
 -- Fit aggregates and the crm.clv_model type: simulate-then-recover, type
 -- round trips (text, binary, table), parallel = serial, penalizer, pattern
 -- compression, published sBG fits, degenerate data and bad input errors.
+SET client_min_messages = warning;
 CREATE EXTENSION IF NOT EXISTS crm;
+RESET client_min_messages;
 SELECT setseed(0.2024);
 
 -- BG/NBD customers simulated from known parameters: purchase rate
@@ -153,7 +155,7 @@ SELECT crm.fit_sbg(period, alive, 'year')::text = crm.fit_sbg(ARRAY[1000, 631, 4
 FROM (VALUES (3, 382), (0, 1000), (1, 631), (2, 468), (7, 241), (4, 326), (5, 289), (6, 262)) v(period, alive);
 
 -- Degenerate data: clear errors with the core's diagnosis.
-\set VERBOSITY verbose
+\set VERBOSITY default
 SELECT crm.fit_bgnbd(x, t_x, age, 'week') FROM clv_sim WHERE false;
 SELECT crm.fit_bgnbd(0, 0, age, 'week') FROM clv_sim;
 SELECT crm.fit_bgnbd(3, 20, 30, 'week') FROM generate_series(1, 500);

@@ -94,20 +94,20 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("btyd_summary_step called in non-aggregate context")));
-	if (PG_ARGISNULL(2))
+	if (PG_ARGISNULL(3))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("as_of must not be NULL"),
 				 errhint("Pass the end of the calibration period, e.g. now() or '1997-09-30'.")));
-	if (PG_ARGISNULL(3))
+	if (PG_ARGISNULL(4))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("time unit must not be NULL"),
 				 errhint("Pass 'day', 'week' or 'month'.")));
-	as_of_day = CrmTimestampDay(PG_GETARG_TIMESTAMPTZ(2), "as_of");
+	as_of_day = CrmTimestampDay(PG_GETARG_TIMESTAMPTZ(3), "as_of");
 
 	if (PG_ARGISNULL(0))
-		state = NewState(as_of_day, CrmUnitDays(PG_GETARG_TEXT_PP(3)), CRM_SUMMARY_MIN_SLOTS);
+		state = NewState(as_of_day, CrmUnitDays(PG_GETARG_TEXT_PP(4)), CRM_SUMMARY_MIN_SLOTS);
 	else
 	{
 		state = (BtydState *) PG_GETARG_POINTER(0);
@@ -139,8 +139,8 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 Datum
 btyd_summary_step(PG_FUNCTION_ARGS)
 {
-	bool		amount_null = PG_NARGS() < 5 || PG_ARGISNULL(4);
-	double		amount = amount_null ? 0.0 : CrmNumericToDouble(PG_GETARG_DATUM(4), "amount");
+	bool		amount_null = PG_ARGISNULL(2);
+	double		amount = amount_null ? 0.0 : CrmNumericToDouble(PG_GETARG_DATUM(2), "amount");
 
 	return SummaryStep(fcinfo, amount, amount_null);
 }
@@ -149,9 +149,9 @@ btyd_summary_step(PG_FUNCTION_ARGS)
 Datum
 btyd_summary_step_float8(PG_FUNCTION_ARGS)
 {
-	bool		amount_null = PG_ARGISNULL(4);
+	bool		amount_null = PG_ARGISNULL(2);
 
-	return SummaryStep(fcinfo, amount_null ? 0.0 : PG_GETARG_FLOAT8(4), amount_null);
+	return SummaryStep(fcinfo, amount_null ? 0.0 : PG_GETARG_FLOAT8(2), amount_null);
 }
 
 /* Combine: merges two partial states (parallel workers, Citus shards). */
@@ -279,9 +279,6 @@ btyd_state_in(PG_FUNCTION_ARGS)
 		crm_summary_acc_add(&state->acc, lfirst_int(lc), 0, 0.0);
 	if (days != NIL)
 	{
-		int32		firstd = state->acc.first_day;
-
-		state->acc.first_day = firstd;
 		state->acc.first_time = first_time;
 		state->acc.last_time = last_time;
 		state->acc.first_day_amount = first_amount;
