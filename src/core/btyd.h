@@ -19,6 +19,8 @@
 #define CRM_CORE_BTYD_H
 
 #include <stddef.h>
+#include <stdint.h>
+
 #include "rng.h"
 
 #define CRM_MAX_PARAMS 4
@@ -70,6 +72,12 @@ typedef struct crm_spend_pattern
 	double		n;				/* customers with this pattern, > 0 */
 } crm_spend_pattern;
 
+/*
+ * Fit options. The objective minimised is -LL / n_customers + penalizer *
+ * sum(params^2), as in lifetimes, with the parameters taken in units where
+ * the data's mean T (RFM kinds) or mean spend (Gamma-Gamma) is 1, so that
+ * the penalty does not depend on the time or currency unit.
+ */
 typedef struct crm_fit_options
 {
 	double		penalizer;		/* L2 penalty on the parameters, >= 0 (0 = none) */
@@ -84,9 +92,11 @@ typedef struct crm_fit_result
 	double		params[CRM_MAX_PARAMS];
 	double		se[CRM_MAX_PARAMS];		/* from the inverse Hessian of -LL; NAN-free: 0 if not available */
 	double		loglik;			/* total log-likelihood at the optimum (without penalty) */
-	double		n_customers;	/* sum of pattern weights */
+	double		n_customers;	/* sum of pattern weights (Gamma-Gamma: of those with x >= 1;
+								 * sBG: alive[0]) */
 	int			iterations;
-	int			converged;		/* 1 when the gradient tolerance was met */
+	int			converged;		/* 1 when the gradient tolerance was met (or the
+								 * optimum was reached to rounding precision) */
 	crm_status	status;
 	char		message[256];	/* diagnosis when status != CRM_OK */
 } crm_fit_result;
@@ -108,6 +118,54 @@ double		crm_gg_loglik(const double par[3], double x, double m, double grad[3]);
 
 /* sBG cohort log-likelihood: alive[0] = cohort size, alive[t] = still active after t renewals. */
 double		crm_sbg_loglik(const double par[2], const double *alive, int periods, double grad[2]);
+
+/*
+ * Sums of n * loglik over patterns (grad may be NULL: else the summed
+ * gradient). Terms that depend on x only are computed once per run of equal
+ * x, so sort the patterns first (crm_compress_rfm / crm_compress_spend).
+ */
+double		crm_bgnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
+								 double grad[4]);
+double		crm_mbgnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
+								  double grad[4]);
+double		crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n,
+							  double grad[3]);
+
+/* --- pattern compression ------------------------------------------------ */
+
+/*
+ * Sorts patterns by (x, tx, T) (spend: by (x, m)) and merges identical ones,
+ * summing their n. Works in place; returns the number of distinct patterns.
+ */
+size_t		crm_compress_rfm(crm_rfm_pattern *p, size_t n);
+size_t		crm_compress_spend(crm_spend_pattern *p, size_t n);
+
+/*
+ * Sorted, compressed RFM patterns prepared for many likelihood evaluations:
+ * patterns grouped by x, and T and tx mapped to a table of distinct times so
+ * log(alpha + t) is computed once per distinct time per evaluation.
+ */
+typedef struct crm_rfm_prep
+{
+	size_t		n;				/* patterns */
+	size_t		nx;				/* distinct x values (groups) */
+	size_t		nu;				/* distinct times (T and tx pooled) */
+	double	   *xval;			/* [nx] x of each group */
+	size_t	   *xstart;			/* [nx + 1] first pattern of each group */
+	double	   *w;				/* [n] pattern weights */
+	uint32_t   *iT;				/* [n] index of T in uval */
+	uint32_t   *itx;			/* [n] index of tx in uval */
+	double	   *uval;			/* [nu] distinct times, in order of first use */
+	double	   *work;			/* [2 * nu] scratch: log(alpha + u), 1 / (alpha + u) */
+} crm_rfm_prep;
+
+/* Builds a prep from patterns sorted by x (crm_compress_rfm); -1 when out of memory. */
+int			crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n);
+void		crm_rfm_prep_free(crm_rfm_prep *prep);
+
+/* BG/NBD (modified = 0) or MBG/NBD (modified = 1) summed log-likelihood over a prep. */
+double		crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep,
+								  double grad[4]);
 
 /* --- fits -------------------------------------------------------------- */
 
@@ -150,13 +208,20 @@ crm_status	crm_gg_expected_spend(const double par[3], double x, double m,
 /*
  * Discounted CLV over `horizon` time units: sum over steps k = 1..ceil(horizon/step)
  * of (E[Y(k*step)] - E[Y((k-1)*step)]) * spend / (1 + rate)^k, with the
- * conditional expectation given (x, tx, T). rate is per step (>= 0).
+ * conditional expectation given (x, tx, T) and k*step capped at horizon
+ * (a last partial step). rate is per step (>= 0); at most 100000 steps.
  */
 crm_status	crm_clv(crm_model_kind kind, const double *par, double spend,
 					double x, double tx, double T, double horizon, double step,
 					double rate, double *out, char *msg, size_t msglen);
 
-/* sBG: S(t) survival, r(t) retention rate of period t, DERL for a customer after n renewals. */
+/*
+ * sBG: S(t) = B(alpha, beta + t) / B(alpha, beta) survival (t >= 0 real);
+ * r(t) = S(t) / S(t - 1) retention rate of period t (t >= 1); DERL with
+ * discount rate d > 0 per period for a customer who has made n renewals
+ * (Fader & Hardie 2010): expected discounted number of further payments,
+ * the upcoming one undiscounted.
+ */
 crm_status	crm_sbg_survival(const double par[2], double t, double *out, char *msg, size_t msglen);
 crm_status	crm_sbg_retention(const double par[2], double t, double *out, char *msg, size_t msglen);
 crm_status	crm_sbg_derl(const double par[2], double d, double n, double *out, char *msg, size_t msglen);
@@ -172,5 +237,20 @@ double		crm_simulate_gg_mean(const double par[3], double x, crm_rng *rng);
 
 /* Simulates an sBG cohort of size n over `periods`; fills alive[0..periods]. */
 void		crm_simulate_sbg(const double par[2], double n, int periods, crm_rng *rng, double *alive);
+
+/* --- model internals (bgnbd.c, gg.c, sbg.c; inputs already validated) ---- */
+/* Each returns 0 and writes *out, or -1 when the value cannot be computed. */
+
+int			crm_bgnbd_expected(const double par[4], int modified, double t, double *out);
+int			crm_bgnbd_conditional(const double par[4], int modified, double t, double x,
+								  double tx, double T, double *out);
+int			crm_bgnbd_p_alive(const double par[4], int modified, double x, double tx,
+							  double T, double *out);
+int			crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *out);
+void		crm_bgnbd_simulate(const double par[4], int modified, double T, crm_rng *rng,
+							   double *x, double *tx);
+
+/* log of the regularized incomplete beta I_z(a, b), 0 <= z <= 1, a, b > 0. */
+double		crm_log_betainc(double a, double b, double z);
 
 #endif

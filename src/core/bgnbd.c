@@ -1,0 +1,651 @@
+/*-------------------------------------------------------------------------
+ *
+ * bgnbd.c
+ *	  BG/NBD (Fader, Hardie & Lee 2005) and MBG/NBD (Batislam, Denizel &
+ *	  Filiztekin 2007): log-likelihoods with analytic gradients, summed
+ *	  likelihoods with per-x caching, predictions and the simulator.
+ *
+ * The two models differ only in where dropout can happen: BG/NBD after each
+ * repeat purchase, MBG/NBD also right after the first. With m = 0 (BG) or
+ * m = 1 (MBG), per customer:
+ *	  LL = log G(r+x)/G(r) + r log alpha + log B(a, b+x+m)/B(a, b)
+ *		 + log[ (alpha+T)^-(r+x) + [x+m > 0] a/(b+x+m-1) (alpha+tx)^-(r+x) ]
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "btyd.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "specfun.h"
+
+/* Half-width of the window around a = 1 bridged by interpolation. */
+#define A_ONE_DELTA 1e-3
+
+/* Per-x constants of the log-likelihood and their derivatives. */
+typedef struct XTerms
+{
+	double		c;				/* x-only part of LL */
+	double		dc[4];			/* its gradient */
+	double		c4;				/* log a - log(b + x + m - 1) */
+	double		dc4b;			/* d c4 / d b (d c4 / d a = 1/a) */
+	double		rx;				/* r + x */
+	int			has4;			/* the dropout-after-last-purchase term exists */
+} XTerms;
+
+/* Parameter-only constants shared by every x. */
+typedef struct ParTerms
+{
+	double		r,
+				alpha,
+				a,
+				b;
+	double		lalpha,
+				psi_r,
+				lbeta_ab,
+				psi_ab,
+				psi_b,
+				log_a;
+	int			m;
+} ParTerms;
+
+/* Fills the parameter-only constants. */
+static void
+SetParTerms(ParTerms *pt, const double par[4], int modified)
+{
+	pt->r = par[0];
+	pt->alpha = par[1];
+	pt->a = par[2];
+	pt->b = par[3];
+	pt->m = modified ? 1 : 0;
+	pt->lalpha = log(pt->alpha);
+	pt->psi_r = crm_digamma(pt->r);
+	pt->lbeta_ab = crm_lbeta(pt->a, pt->b);
+	pt->psi_ab = crm_digamma(pt->a + pt->b);
+	pt->psi_b = crm_digamma(pt->b);
+	pt->log_a = log(pt->a);
+}
+
+/* Fills the constants of one x value. */
+static void
+SetXTerms(XTerms *xt, const ParTerms *pt, double x)
+{
+	double		xm = x + pt->m;
+	double		a1,
+				da1r;
+
+	/* log G(r+x)/G(r) + r log alpha */
+	if (x > 0)
+	{
+		a1 = crm_lgamma(x) - crm_lbeta(pt->r, x);
+		da1r = crm_digamma(pt->r + x) - pt->psi_r;
+	}
+	else
+	{
+		a1 = 0.0;
+		da1r = 0.0;
+	}
+	xt->rx = pt->r + x;
+	xt->c = a1 + pt->r * pt->lalpha;
+	xt->dc[0] = da1r + pt->lalpha;
+	xt->dc[1] = pt->r / pt->alpha;
+	xt->dc[2] = 0.0;
+	xt->dc[3] = 0.0;
+	/* log B(a, b+x+m) / B(a, b) */
+	if (xm > 0)
+	{
+		double		psi_abx = crm_digamma(pt->a + pt->b + xm);
+
+		xt->c += crm_lbeta(pt->a, pt->b + xm) - pt->lbeta_ab;
+		xt->dc[2] = pt->psi_ab - psi_abx;
+		xt->dc[3] = crm_digamma(pt->b + xm) - pt->psi_b + pt->psi_ab - psi_abx;
+	}
+	xt->has4 = (xm > 0);
+	if (xt->has4)
+	{
+		xt->c4 = pt->log_a - log(pt->b + xm - 1.0);
+		xt->dc4b = -1.0 / (pt->b + xm - 1.0);
+	}
+	else
+	{
+		xt->c4 = 0.0;
+		xt->dc4b = 0.0;
+	}
+}
+
+/*
+ * Accumulates one pattern of weight w given log(alpha+T), 1/(alpha+T),
+ * log(alpha+tx), 1/(alpha+tx). acc = {ll, d/dr, d/dalpha, sum of w * p4}.
+ */
+static inline void
+AddPattern(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
+		   double acc[4])
+{
+	double		a3 = -xt->rx * lT;
+
+	if (xt->has4)
+	{
+		double		a4 = xt->c4 - xt->rx * ltx;
+		double		d = a4 - a3;
+		double		e = exp(-fabs(d));
+		double		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		double		p3 = 1.0 - p4;
+
+		acc[0] += w * (fmax(a3, a4) + log1p(e));
+		acc[1] -= w * (p3 * lT + p4 * ltx);
+		acc[2] -= w * xt->rx * (p3 * iT + p4 * itx);
+		acc[3] += w * p4;
+	}
+	else
+	{
+		acc[0] += w * a3;
+		acc[1] -= w * lT;
+		acc[2] -= w * xt->rx * iT;
+	}
+}
+
+/* Adds one x group's totals (weight W, pattern sums acc) to ll and grad. */
+static void
+AddGroup(const XTerms *xt, const ParTerms *pt, double W, const double acc[4],
+		 double *ll, double grad[4])
+{
+	*ll += W * xt->c + acc[0];
+	grad[0] += W * xt->dc[0] + acc[1];
+	grad[1] += W * xt->dc[1] + acc[2];
+	grad[2] += W * xt->dc[2] + acc[3] / pt->a;
+	grad[3] += W * xt->dc[3] + acc[3] * xt->dc4b;
+}
+
+/* Summed LL over raw patterns, caching x terms over runs of equal x. */
+static double
+LoglikSum(const double par[4], int modified, const crm_rfm_pattern *p, size_t n,
+		  double grad[4])
+{
+	ParTerms	pt;
+	XTerms		xt;
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0};
+	size_t		i = 0;
+
+	SetParTerms(&pt, par, modified);
+	while (i < n)
+	{
+		double		acc[4] = {0, 0, 0, 0};
+		double		W = 0.0;
+		double		x = p[i].x;
+
+		SetXTerms(&xt, &pt, x);
+		for (; i < n && p[i].x == x; i++)
+		{
+			double		uT = pt.alpha + p[i].T,
+						utx = pt.alpha + p[i].tx;
+
+			AddPattern(&xt, p[i].n, log(uT), 1.0 / uT, log(utx), 1.0 / utx, acc);
+			W += p[i].n;
+		}
+		AddGroup(&xt, &pt, W, acc, &ll, g);
+	}
+	if (grad)
+		memcpy(grad, g, sizeof(g));
+	return ll;
+}
+
+/* BG/NBD log-likelihood of one customer. */
+double
+crm_bgnbd_loglik(const double par[4], double x, double tx, double T, double grad[4])
+{
+	crm_rfm_pattern p = {x, tx, T, 1.0};
+
+	return LoglikSum(par, 0, &p, 1, grad);
+}
+
+/* MBG/NBD log-likelihood of one customer. */
+double
+crm_mbgnbd_loglik(const double par[4], double x, double tx, double T, double grad[4])
+{
+	crm_rfm_pattern p = {x, tx, T, 1.0};
+
+	return LoglikSum(par, 1, &p, 1, grad);
+}
+
+/* Summed BG/NBD log-likelihood over patterns. */
+double
+crm_bgnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n, double grad[4])
+{
+	return LoglikSum(par, 0, p, n, grad);
+}
+
+/* Summed MBG/NBD log-likelihood over patterns. */
+double
+crm_mbgnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n, double grad[4])
+{
+	return LoglikSum(par, 1, p, n, grad);
+}
+
+/* Hash of a time value's bits onto a power-of-two table. */
+static inline size_t
+TimeSlot(double v, size_t mask)
+{
+	uint64_t	bits;
+
+	memcpy(&bits, &v, sizeof(bits));
+	bits ^= bits >> 33;
+	bits *= UINT64_C(0xff51afd7ed558ccd);
+	bits ^= bits >> 33;
+	return (size_t) bits & mask;
+}
+
+/* Open-addressing hash set of distinct times, grown to keep load <= 1/2. */
+typedef struct TimeSet
+{
+	uint32_t   *slots;			/* index into uval, UINT32_MAX = free */
+	size_t		mask;
+} TimeSet;
+
+/* Inserts uval index j into the set (no growth, no duplicate check). */
+static void
+TimeSetPut(TimeSet *ts, const double *uval, uint32_t j)
+{
+	size_t		i = TimeSlot(uval[j], ts->mask);
+
+	while (ts->slots[i] != UINT32_MAX)
+		i = (i + 1) & ts->mask;
+	ts->slots[i] = j;
+}
+
+/* Index of v in the distinct-time table, adding it when new; -1 if out of memory. */
+static int64_t
+InternTime(crm_rfm_prep *prep, TimeSet *ts, double v)
+{
+	size_t		i = TimeSlot(v, ts->mask);
+
+	while (ts->slots[i] != UINT32_MAX)
+	{
+		if (prep->uval[ts->slots[i]] == v)
+			return ts->slots[i];
+		i = (i + 1) & ts->mask;
+	}
+	if (2 * (prep->nu + 1) > ts->mask + 1)
+	{
+		size_t		size = 2 * (ts->mask + 1);
+		uint32_t   *ns = malloc(sizeof(uint32_t) * size);
+		uint32_t	j;
+
+		if (ns == NULL)
+			return -1;
+		free(ts->slots);
+		ts->slots = ns;
+		ts->mask = size - 1;
+		memset(ns, 0xff, sizeof(uint32_t) * size);
+		for (j = 0; j < prep->nu; j++)
+			TimeSetPut(ts, prep->uval, j);
+	}
+	prep->uval[prep->nu] = v;
+	TimeSetPut(ts, prep->uval, (uint32_t) prep->nu);
+	return (int64_t) prep->nu++;
+}
+
+/* Builds the evaluation tables from patterns sorted by x. */
+int
+crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n)
+{
+	TimeSet		ts;
+	size_t		i;
+	int			ok = 1;
+
+	memset(prep, 0, sizeof(*prep));
+	prep->n = n;
+	prep->xval = malloc(sizeof(double) * (n + 1));
+	prep->xstart = malloc(sizeof(size_t) * (n + 2));
+	prep->w = malloc(sizeof(double) * (n + 1));
+	prep->iT = malloc(sizeof(uint32_t) * (n + 1));
+	prep->itx = malloc(sizeof(uint32_t) * (n + 1));
+	prep->uval = malloc(sizeof(double) * (2 * n + 1));
+	ts.mask = 255;
+	ts.slots = malloc(sizeof(uint32_t) * (ts.mask + 1));
+	if (!prep->xval || !prep->xstart || !prep->w || !prep->iT || !prep->itx ||
+		!prep->uval || !ts.slots || n > UINT32_MAX / 4)
+	{
+		free(ts.slots);
+		crm_rfm_prep_free(prep);
+		return -1;
+	}
+	memset(ts.slots, 0xff, sizeof(uint32_t) * (ts.mask + 1));
+	for (i = 0; i < n && ok; i++)
+	{
+		int64_t		jT,
+					jx;
+
+		prep->w[i] = p[i].n;
+		/* sorted input repeats tx (and often T) from one pattern to the next */
+		jT = (i > 0 && p[i].T == p[i - 1].T) ? prep->iT[i - 1] : InternTime(prep, &ts, p[i].T);
+		jx = (i > 0 && p[i].tx == p[i - 1].tx) ? prep->itx[i - 1] : InternTime(prep, &ts, p[i].tx);
+		ok = (jT >= 0 && jx >= 0);
+		prep->iT[i] = (uint32_t) jT;
+		prep->itx[i] = (uint32_t) jx;
+		if (i == 0 || p[i].x != p[i - 1].x)
+		{
+			prep->xval[prep->nx] = p[i].x;
+			prep->xstart[prep->nx++] = i;
+		}
+	}
+	prep->xstart[prep->nx] = n;
+	free(ts.slots);
+	prep->work = ok ? malloc(sizeof(double) * (2 * prep->nu + 2)) : NULL;
+	if (prep->work == NULL)
+	{
+		crm_rfm_prep_free(prep);
+		return -1;
+	}
+	return 0;
+}
+
+/* Frees a prep's arrays (safe on a zeroed or partly built prep). */
+void
+crm_rfm_prep_free(crm_rfm_prep *prep)
+{
+	free(prep->xval);
+	free(prep->xstart);
+	free(prep->w);
+	free(prep->iT);
+	free(prep->itx);
+	free(prep->uval);
+	free(prep->work);
+	memset(prep, 0, sizeof(*prep));
+}
+
+/* Summed LL over a prep: log(alpha + u) once per distinct time. */
+double
+crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, double grad[4])
+{
+	ParTerms	pt;
+	XTerms		xt;
+	double		ll = 0.0,
+				g[4] = {0, 0, 0, 0};
+	double	   *lu = prep->work,
+			   *iu = prep->work + prep->nu;
+	size_t		gi,
+				i;
+
+	SetParTerms(&pt, par, modified);
+	for (i = 0; i < prep->nu; i++)
+	{
+		double		u = pt.alpha + prep->uval[i];
+
+		lu[i] = log(u);
+		iu[i] = 1.0 / u;
+	}
+	for (gi = 0; gi < prep->nx; gi++)
+	{
+		double		acc[4] = {0, 0, 0, 0};
+		double		W = 0.0;
+
+		SetXTerms(&xt, &pt, prep->xval[gi]);
+		for (i = prep->xstart[gi]; i < prep->xstart[gi + 1]; i++)
+		{
+			uint32_t	jT = prep->iT[i],
+						jx = prep->itx[i];
+
+			AddPattern(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], acc);
+			W += prep->w[i];
+		}
+		AddGroup(&xt, &pt, W, acc, &ll, g);
+	}
+	if (grad)
+		memcpy(grad, g, sizeof(g));
+	return ll;
+}
+
+/*
+ * log of 1 / (1 + a/(b+x+m-1) ((alpha+T)/(alpha+tx))^(r+x)): the P(alive)
+ * factor; 0 when there is no dropout term (BG/NBD with x = 0).
+ */
+static double
+LogAliveFactor(const double par[4], int m, double x, double tx, double T)
+{
+	double		d;
+
+	if (x + m <= 0)
+		return 0.0;
+	d = log(par[2]) - log(par[3] + x + m - 1.0)
+		+ (par[0] + x) * log1p((T - tx) / (par[1] + tx));
+	/* -log(1 + e^d) */
+	return (d > 0) ? -(d + log1p(exp(-d))) : -log1p(exp(d));
+}
+
+/*
+ * K/(a-1) * [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m; a+b+x+m-1; t/(u+t))],
+ * u = alpha + T, K = a+b+x+m-1: the expected purchases in t of a customer
+ * alive now, for a away from 1.
+ */
+static int
+AliveExpectation(const double par[4], int m, double t, double x, double T, double *out)
+{
+	double		r = par[0],
+				alpha = par[1],
+				a = par[2],
+				b = par[3];
+	double		u = alpha + T;
+	double		c = a + b + x + m - 1.0;
+	double		lf,
+				y;
+
+	if (crm_log_hyp2f1(r + x, b + x + m, c, t / (u + t), &lf) != 0)
+		return -1;
+	y = lf - (r + x) * log1p(t / u);
+	/* positive in exact arithmetic (both factors change sign at a = 1) */
+	*out = fmax(0.0, c / (a - 1.0) * (-expm1(y)));
+	return isfinite(*out) ? 0 : -1;
+}
+
+/*
+ * Alive expectation valid for every a: across |a - 1| < A_ONE_DELTA, where
+ * the formula is 0/0, cubic Lagrange interpolation through a = 1 + k delta,
+ * k = -2, -1, 1, 2 (the function is analytic in a; error O(delta^4)).
+ */
+static int
+AliveExpectationStable(const double par[4], int m, double t, double x, double T, double *out)
+{
+	static const double nodes[4] = {-2.0, -1.0, 1.0, 2.0};
+	double		s = (par[2] - 1.0) / A_ONE_DELTA;
+	double		sum = 0.0;
+	int			i,
+				j;
+
+	if (fabs(s) >= 1.0)
+		return AliveExpectation(par, m, t, x, T, out);
+	for (i = 0; i < 4; i++)
+	{
+		double		q[4] = {par[0], par[1], 1.0 + nodes[i] * A_ONE_DELTA, par[3]};
+		double		v,
+					lw = 1.0;
+
+		if (AliveExpectation(q, m, t, x, T, &v) != 0)
+			return -1;
+		for (j = 0; j < 4; j++)
+			if (j != i)
+				lw *= (s - nodes[j]) / (nodes[i] - nodes[j]);
+		sum += lw * v;
+	}
+	*out = fmax(sum, 0.0);
+	return 0;
+}
+
+/* E[X(t)] for a new customer. */
+int
+crm_bgnbd_expected(const double par[4], int modified, double t, double *out)
+{
+	return crm_bgnbd_conditional(par, modified, t, 0.0, 0.0, 0.0, out);
+}
+
+/* E[Y(t) | x, tx, T] = P(alive) * alive expectation (T = 0 gives E[X(t)]). */
+int
+crm_bgnbd_conditional(const double par[4], int modified, double t, double x,
+					  double tx, double T, double *out)
+{
+	double		e;
+
+	if (t <= 0.0)
+	{
+		*out = 0.0;
+		return 0;
+	}
+	if (AliveExpectationStable(par, modified, t, x, T, &e) != 0)
+		return -1;
+	*out = e * exp(LogAliveFactor(par, modified, x, tx, T));
+	return isfinite(*out) ? 0 : -1;
+}
+
+/* P(alive | x, tx, T). */
+int
+crm_bgnbd_p_alive(const double par[4], int modified, double x, double tx, double T,
+				  double *out)
+{
+	*out = exp(LogAliveFactor(par, modified, x, tx, T));
+	return 0;
+}
+
+/* Continued fraction of the incomplete beta (modified Lentz); -1 if it fails. */
+static double
+BetaCF(double a, double b, double z)
+{
+	const double tiny = 1e-300;
+	double		c = 1.0,
+				d = 1.0 - (a + b) * z / (a + 1.0),
+				h;
+	int			mi;
+
+	if (fabs(d) < tiny)
+		d = tiny;
+	d = 1.0 / d;
+	h = d;
+	for (mi = 1; mi <= 200000; mi++)
+	{
+		double		m2 = 2.0 * mi,
+					aa,
+					del;
+
+		aa = mi * (b - mi) * z / ((a + m2 - 1.0) * (a + m2));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		h *= d * c;
+		aa = -(a + mi) * (a + b + mi) * z / ((a + m2) * (a + m2 + 1.0));
+		d = 1.0 + aa * d;
+		if (fabs(d) < tiny)
+			d = tiny;
+		c = 1.0 + aa / c;
+		if (fabs(c) < tiny)
+			c = tiny;
+		d = 1.0 / d;
+		del = d * c;
+		h *= del;
+		if (fabs(del - 1.0) < 1e-15)
+			return h;
+	}
+	return -1.0;
+}
+
+/* log I_z(a, b) given z and zc = 1 - z (both accurate). */
+static double
+LogBetaInc(double a, double b, double z, double zc)
+{
+	double		cf;
+
+	if (z <= 0.0)
+		return -INFINITY;
+	if (zc <= 0.0)
+		return 0.0;
+	if (z < (a + 1.0) / (a + b + 2.0))
+	{
+		cf = BetaCF(a, b, z);
+		if (cf <= 0.0)
+			return NAN;
+		return a * log(z) + b * log(zc) - crm_lbeta(a, b) + log(cf) - log(a);
+	}
+	cf = BetaCF(b, a, zc);
+	if (cf <= 0.0)
+		return NAN;
+	return crm_log1mexp(fmin(0.0, b * log(zc) + a * log(z) - crm_lbeta(a, b)
+							 + log(cf) - log(b)));
+}
+
+/* log of the regularized incomplete beta I_z(a, b). */
+double
+crm_log_betainc(double a, double b, double z)
+{
+	return LogBetaInc(a, b, z, 1.0 - z);
+}
+
+/*
+ * P(X(t) = n): mixes, over p ~ Beta(a, b), "alive through n purchases and
+ * exactly n in t" and "dropped right after the n-th, which came before t".
+ */
+int
+crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *out)
+{
+	double		r = par[0],
+				alpha = par[1],
+				a = par[2],
+				b = par[3];
+	int			m = modified ? 1 : 0;
+	double		lbab = crm_lbeta(a, b);
+	double		lz,
+				lzc,
+				lnb,
+				l1,
+				l2 = -INFINITY;
+
+	if (t <= 0.0)
+	{
+		*out = (n == 0.0) ? 1.0 : 0.0;
+		return 0;
+	}
+	lzc = -log1p(t / alpha);	/* log(alpha / (alpha + t)) */
+	lz = log(t) - log(alpha + t);
+	lnb = r * lzc;
+	if (n > 0)
+		lnb += crm_lgamma(n) - crm_lbeta(r, n) - crm_lgamma(n + 1.0) + n * lz;
+	l1 = crm_lbeta(a, b + n + m) - lbab + lnb;
+	if (n + m > 0)
+	{
+		double		ltail = (n > 0) ? LogBetaInc(n, r, exp(lz), exp(lzc)) : 0.0;
+
+		if (isnan(ltail))
+			return -1;
+		l2 = crm_lbeta(a + 1.0, b + n + m - 1.0) - lbab + ltail;
+	}
+	*out = exp(crm_logaddexp(l1, l2));
+	return isfinite(*out) ? 0 : -1;
+}
+
+/* Draws one customer's (x, tx) over (0, T]. */
+void
+crm_bgnbd_simulate(const double par[4], int modified, double T, crm_rng *rng,
+				   double *x, double *tx)
+{
+	double		lambda = crm_rng_gamma(rng, par[0], par[1]);
+	double		p = crm_rng_beta(rng, par[2], par[3]);
+	double		t = 0.0;
+
+	*x = 0.0;
+	*tx = 0.0;
+	if (!(lambda > 0.0) || (modified && crm_rng_bernoulli(rng, p)))
+		return;
+	for (;;)
+	{
+		t += crm_rng_exponential(rng, lambda);
+		if (t > T)
+			break;
+		*x += 1.0;
+		*tx = t;
+		if (crm_rng_bernoulli(rng, p))
+			break;
+	}
+}

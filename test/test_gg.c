@@ -1,0 +1,231 @@
+/*-------------------------------------------------------------------------
+ *
+ * test_gg.c
+ *	  Unit tests of the Gamma-Gamma spend model: likelihood against mpmath,
+ *	  gradient against finite differences, summed likelihood, simulation
+ *	  (the posterior mean spend against simulated true means),
+ *	  simulate-then-recover, the published CDNOW fit, validation.
+ *
+ * mpmath (40 digits): LL = lgamma(px+q) - lgamma(px) - lgamma(q) + q log v
+ *	  + (px-1) log m + px log x - (px+q) log(xm+v)  (lifetimes' form).
+ *
+ *-------------------------------------------------------------------------
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "btyd.h"
+#include "rng.h"
+#include "unit.h"
+#include "cdnow.h"
+
+/* Large-simulation size, smaller under valgrind. */
+static int
+SimSize(int full)
+{
+	const char *q = getenv("CRM_UNIT_QUICK");
+	const char *pre = getenv("LD_PRELOAD");
+
+	/* CRM_UNIT_QUICK=1, or running under valgrind (its preload library) */
+	if ((q && *q && *q != '0') || (pre && strstr(pre, "vgpreload")))
+		return full / 10;
+	return full;
+}
+
+/* Values against mpmath; gradients against central differences. */
+static void
+TestLoglik(void)
+{
+	static const double pts[][3] = {{6.25, 3.74, 15.44}, {0.2, 1.1, 0.01}, {50.0, 80.0, 3000.0}};
+	static const double cust[][2] = {{1, 10.0}, {3, 25.5}, {100000, 40.0}, {2, 1e-4}};
+	double		par[3] = {6.25, 3.74, 15.44};
+	size_t		i,
+				j;
+	int			k;
+
+	CHECK_CLOSE(crm_gg_loglik(par, 3, 25.5, NULL), -3.6121980483206951445, 1e-12, 0);
+	CHECK_CLOSE(crm_gg_loglik(par, 100000, 40.0, NULL), -4.2827048306308430664, 1e-9, 0);
+	CHECK_CLOSE(crm_gg_loglik(par, 0, 0.0, NULL), 0.0, 0, 0);
+	for (i = 0; i < sizeof(pts) / sizeof(pts[0]); i++)
+		for (j = 0; j < sizeof(cust) / sizeof(cust[0]); j++)
+		{
+			double		g[3],
+						ll = crm_gg_loglik(pts[i], cust[j][0], cust[j][1], g);
+
+			CHECK_FINITE(ll);
+			for (k = 0; k < 3; k++)
+			{
+				double		pp[3],
+							pm[3],
+							h = 1e-6 * pts[i][k];
+
+				memcpy(pp, pts[i], sizeof(pp));
+				memcpy(pm, pts[i], sizeof(pm));
+				pp[k] += h;
+				pm[k] -= h;
+				CHECK_CLOSE(g[k], (crm_gg_loglik(pp, cust[j][0], cust[j][1], NULL) -
+								   crm_gg_loglik(pm, cust[j][0], cust[j][1], NULL)) / (2 * h),
+							1e-6, 1e-9 * (1.0 + fabs(ll)) / h);
+			}
+		}
+	/* summed = sum of singles, after compression */
+	{
+		crm_spend_pattern p[6] = {{2, 10, 1}, {1, 5, 2}, {2, 10, 3}, {0, 0, 4}, {1, 7, 1}, {1, 5, 1}};
+		double		want = 0,
+					wg[3] = {0, 0, 0},
+					g[3],
+					gi[3];
+		size_t		n;
+
+		for (i = 0; i < 6; i++)
+		{
+			want += p[i].n * crm_gg_loglik(par, p[i].x, p[i].m, gi);
+			for (k = 0; k < 3; k++)
+				wg[k] += p[i].n * gi[k];
+		}
+		n = crm_compress_spend(p, 6);
+		CHECK(n == 4);
+		CHECK(p[0].x == 0 && p[1].x == 1 && p[1].m == 5 && p[1].n == 3 && p[3].n == 4);
+		CHECK_CLOSE(crm_gg_loglik_sum(par, p, n, g), want, 1e-13, 0);
+		for (k = 0; k < 3; k++)
+			CHECK_CLOSE(g[k], wg[k], 1e-12, 1e-12);
+	}
+}
+
+/* Posterior mean spend vs the simulated true mean p/nu (tower property). */
+static void
+TestExpectedSpend(void)
+{
+	double		par[3] = {3.0, 4.0, 20.0};
+	double		v;
+	char		msg[256];
+	crm_rng		rng;
+	int			n = SimSize(40000),
+				i,
+				ok = 1;
+	double		sd = 0,
+				sdd = 0;
+
+	CHECK(crm_gg_expected_spend(par, 0, 0, &v, msg, sizeof(msg)) == CRM_OK);
+	CHECK_CLOSE(v, 3.0 * 20.0 / 3.0, 1e-15, 0);
+	crm_rng_seed(&rng, 31);
+	for (i = 0; i < n; i++)
+	{
+		double		nu = crm_rng_gamma(&rng, par[1], par[2]);
+		double		x = 3.0,
+					m = 0,
+					e,
+					d;
+		int			k;
+
+		for (k = 0; k < 3; k++)
+			m += crm_rng_gamma(&rng, par[0], nu) / x;
+		ok &= (crm_gg_expected_spend(par, x, m, &e, msg, sizeof(msg)) == CRM_OK);
+		d = e - par[0] / nu;
+		sd += d;
+		sdd += d * d;
+	}
+	CHECK(ok);
+	CHECK(fabs(sd / n) < 4.0 * sqrt((sdd / n - (sd / n) * (sd / n)) / n));
+	/* validation */
+	{
+		double		q1[3] = {3.0, 0.8, 20.0},
+					bad[3] = {3.0, 4.0, -2.0};
+
+		CHECK(crm_gg_expected_spend(q1, 0, 0, &v, msg, sizeof(msg)) == CRM_ERR_INPUT);
+		CHECK(strstr(msg, "q = 0.8") != NULL);
+		CHECK(crm_gg_expected_spend(q1, 2, 10, &v, msg, sizeof(msg)) == CRM_OK);
+		CHECK(crm_gg_expected_spend(par, 2, 0, &v, msg, sizeof(msg)) == CRM_ERR_INPUT);
+		CHECK(strstr(msg, "m = 0") != NULL);
+		CHECK(crm_gg_expected_spend(par, 1.5, 3, &v, msg, sizeof(msg)) == CRM_ERR_INPUT);
+		CHECK(crm_gg_expected_spend(bad, 1, 3, &v, msg, sizeof(msg)) == CRM_ERR_INPUT);
+		CHECK(strstr(msg, "gamma = -2") != NULL);
+	}
+}
+
+/* Simulated spend: fit recovers the truth within 4 SE. */
+static void
+TestRecover(void)
+{
+	static const double truth[][3] = {{6.25, 3.74, 15.44}, {1.5, 6.0, 80.0}};
+	int			n = SimSize(30000);
+	crm_spend_pattern *p = malloc(sizeof(*p) * n);
+	size_t		k;
+	int			i,
+				j;
+
+	for (k = 0; k < 2; k++)
+	{
+		crm_rng		rng;
+		crm_fit_result res;
+		double		sm = 0,
+					smm = 0,
+					mean = truth[k][0] * truth[k][2] / (truth[k][1] - 1.0);
+
+		crm_rng_seed(&rng, 77 + k);
+		for (i = 0; i < n; i++)
+		{
+			p[i].x = (double) (1 + crm_rng_poisson(&rng, 2.0));
+			p[i].m = crm_simulate_gg_mean(truth[k], p[i].x, &rng);
+			p[i].n = 1;
+			sm += p[i].m;
+			smm += p[i].m * p[i].m;
+		}
+		/* the simulator's mean spend is p gamma / (q - 1) */
+		CHECK(fabs(sm / n - mean) < 4.0 * sqrt((smm / n - (sm / n) * (sm / n)) / n));
+		CHECK(crm_fit_gg(p, n, NULL, &res) == CRM_OK);
+		CHECK(res.converged);
+		for (j = 0; j < 3; j++)
+		{
+			if (fabs(res.params[j] - truth[k][j]) > 4.0 * res.se[j])
+				fprintf(stderr, "recover gg %d: %g vs %g (se %g)\n", j, res.params[j], truth[k][j], res.se[j]);
+			CHECK(res.se[j] > 0 && fabs(res.params[j] - truth[k][j]) <= 4.0 * res.se[j]);
+		}
+	}
+	free(p);
+}
+
+/* CDNOW: the published Gamma-Gamma fit (p 6.25, q 3.74, gamma 15.44). */
+static void
+TestCdnow(void)
+{
+	cdnow_data	d;
+	crm_spend_pattern *p;
+	crm_fit_result res;
+	size_t		i;
+
+	if (cdnow_load(&d) != 0)
+	{
+		printf("gg: CDNOW sample not found, skipping CDNOW checks\n");
+		return;
+	}
+	p = malloc(sizeof(*p) * d.n);
+	for (i = 0; i < (size_t) d.n; i++)
+	{
+		p[i].x = d.cust[i].x;
+		p[i].m = d.cust[i].mean_spend;
+		p[i].n = 1;
+	}
+	CHECK(crm_fit_gg(p, d.n, NULL, &res) == CRM_OK);
+	CHECK(res.converged);
+	CHECK_CLOSE(res.params[0], 6.25, 0, 0.01);
+	CHECK_CLOSE(res.params[1], 3.74, 0, 0.01);
+	CHECK_CLOSE(res.params[2], 15.44, 0, 0.01);
+	/* customers with x >= 1 only */
+	CHECK(res.n_customers > 900 && res.n_customers < 1000);
+	free(p);
+	cdnow_free(&d);
+}
+
+/* Runs the suite. */
+int
+main(void)
+{
+	TestLoglik();
+	TestExpectedSpend();
+	TestRecover();
+	TestCdnow();
+	return UNIT_DONE("gg");
+}
