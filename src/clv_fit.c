@@ -22,6 +22,7 @@
 #include "fmgr.h"
 #include "lib/stringinfo.h"
 #include "libpq/pqformat.h"
+#include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/memutils.h"
@@ -314,6 +315,13 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_POINTER(a);
 }
 
+/* Cancel poll of the core's fits: a pending query cancel or termination stops them. */
+static int
+FitCancelRequested(void)
+{
+	return InterruptPending ? 1 : 0;
+}
+
 /* Hint for a failed fit, by status (and kind where it matters). */
 static const char *
 FitHint(crm_status status, crm_model_kind kind)
@@ -340,6 +348,8 @@ FitHint(crm_status status, crm_model_kind kind)
 			return "Pass a small penalizer (e.g. 0.001), or check the data for unusual customers.";
 		case CRM_ERR_NUMERIC:
 			return "Try another time unit (e.g. week instead of day) or a small penalizer.";
+		case CRM_ERR_CANCELLED:
+			return "The fit was cancelled; run it again.";
 		case CRM_OK:
 			break;
 	}
@@ -366,6 +376,8 @@ FitProblem(crm_status status)
 			return "a parameter ran to the boundary";
 		case CRM_ERR_NUMERIC:
 			return "the likelihood could not be evaluated";
+		case CRM_ERR_CANCELLED:
+			return "the fit was cancelled";
 		case CRM_OK:
 			break;
 	}
@@ -414,10 +426,13 @@ FitRfmFinal(FunctionCallInfo fcinfo, crm_model_kind kind, const char *aggname)
 	memcpy(p, st->p, (Size) st->npatterns * sizeof(crm_rfm_pattern));
 	n = crm_compress_rfm(p, (size_t) st->npatterns);
 	memset(&opt, 0, sizeof(opt));
+	opt.cancel = FitCancelRequested;
 	opt.penalizer = st->penalizer;
 	memset(&res, 0, sizeof(res));
 	res.kind = kind;
 	status = crm_fit_rfm(kind, p, n, &opt, &res);
+	if (status == CRM_ERR_CANCELLED)
+		CHECK_FOR_INTERRUPTS();
 	if (status != CRM_OK)
 		ReportFit(aggname, &res, status);
 	pfree(p);
@@ -471,10 +486,13 @@ clv_fit_gg_final(PG_FUNCTION_ARGS)
 	}
 	n = crm_compress_spend(sp, (size_t) st->npatterns);
 	memset(&opt, 0, sizeof(opt));
+	opt.cancel = FitCancelRequested;
 	opt.penalizer = st->penalizer;
 	memset(&res, 0, sizeof(res));
 	res.kind = CRM_GG;
 	status = crm_fit_gg(sp, n, &opt, &res);
+	if (status == CRM_ERR_CANCELLED)
+		CHECK_FOR_INTERRUPTS();
 	if (status != CRM_OK)
 		ReportFit(aggname, &res, status);
 	pfree(sp);
@@ -490,10 +508,13 @@ FitSbg(const double *alive, int periods, double unit_days, double penalizer, con
 	crm_status	status;
 
 	memset(&opt, 0, sizeof(opt));
+	opt.cancel = FitCancelRequested;
 	opt.penalizer = penalizer;
 	memset(&res, 0, sizeof(res));
 	res.kind = CRM_SBG;
 	status = crm_fit_sbg(alive, periods, &opt, &res);
+	if (status == CRM_ERR_CANCELLED)
+		CHECK_FOR_INTERRUPTS();
 	if (status != CRM_OK)
 		ReportFit(fname, &res, status);
 	return ClvModelFromFit(&res, unit_days, penalizer);

@@ -35,6 +35,8 @@
 #define MAX_CLV_STEPS 100000
 
 /* Writes a printf-style message into msg (when there is room). */
+static void SetMsg(char *msg, size_t msglen, const char *fmt,...) __attribute__((format(printf, 3, 4)));
+
 static void
 SetMsg(char *msg, size_t msglen, const char *fmt,...)
 {
@@ -359,6 +361,8 @@ typedef struct FitCtx
 	size_t		n;
 	const double *alive;		/* sBG */
 	int			periods;
+	int			(*cancel) (void);	/* caller's cancel poll, or NULL */
+	int			cancelled;		/* set once cancel() returned nonzero */
 } FitCtx;
 
 /* Log-likelihood (scaled data) and its gradient in the scaled parameters. */
@@ -392,6 +396,11 @@ FitObjective(const double *theta, double *grad, void *vctx)
 				f;
 	int			i;
 
+	if (c->cancelled || (c->cancel != NULL && c->cancel()))
+	{
+		c->cancelled = 1;		/* stops the optimiser: no finite value any more */
+		return NAN;
+	}
 	for (i = 0; i < c->np; i++)
 	{
 		if (!(fabs(theta[i]) <= LOG_BOUND))
@@ -441,8 +450,12 @@ MultiStart(FitCtx *c, const double starts[][CRM_MAX_PARAMS], int nstarts,
 
 		for (i = 0; i < c->np; i++)
 			th[i] = log(starts[s][i]);
-		if (crm_bfgs_minimize(FitObjective, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0)
+		if (crm_bfgs_minimize(FitObjective, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0 || c->cancelled)
+		{
+			if (c->cancelled)
+				return -1;
 			continue;
+		}
 		better = !found ||
 			(res.converged && !best->converged) ||
 			(res.converged == best->converged && res.f < best->f);
@@ -694,8 +707,15 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 		rc = crm_bfgs_minimize(FitObjective, c, c->np, theta, hinv, max_iter, tol, 2.0, &res);
 		res.iterations += it;
 	}
-	if (rc != 0 && MultiStart(c, starts, nstarts, max_iter, tol, theta, hinv, &res) != 0)
+	if (sub != NULL && sub->cancelled)
+		c->cancelled = 1;
+	if (c->cancelled || (rc != 0 && MultiStart(c, starts, nstarts, max_iter, tol, theta, hinv, &res) != 0))
 	{
+		if (c->cancelled)
+		{
+			SetMsg(out->message, sizeof(out->message), "%s: the fit was cancelled", DisplayName(c->kind));
+			return out->status = CRM_ERR_CANCELLED;
+		}
 		SetMsg(out->message, sizeof(out->message),
 			   "%s: the likelihood could not be evaluated at any start value", DisplayName(c->kind));
 		return out->status = CRM_ERR_NUMERIC;
@@ -818,6 +838,7 @@ crm_fit_rfm(crm_model_kind kind, const crm_rfm_pattern *p, size_t n,
 	c.np = 4;
 	c.wsum = wsum;
 	c.penalizer = pen;
+	c.cancel = opt != NULL ? opt->cancel : NULL;
 	c.rfm = cp;
 	c.n = m;
 	if (kind != CRM_PNBD && crm_rfm_prep_init(&c.prep, cp, m) != 0)
@@ -991,6 +1012,7 @@ crm_fit_gg(const crm_spend_pattern *p, size_t n, const crm_fit_options *opt,
 	c.np = 3;
 	c.wsum = wsum;
 	c.penalizer = pen;
+	c.cancel = opt != NULL ? opt->cancel : NULL;
 	c.spend = cp;
 	c.n = m;
 	st = RunFit(&c, NULL, starts, MAX_STARTS, max_iter, tol, scale, out);
@@ -1076,6 +1098,7 @@ crm_fit_sbg(const double *alive, int periods, const crm_fit_options *opt, crm_fi
 	c.np = 2;
 	c.wsum = alive[0];
 	c.penalizer = pen;
+	c.cancel = opt != NULL ? opt->cancel : NULL;
 	c.alive = alive;
 	c.periods = periods;
 	st = RunFit(&c, NULL, starts, MAX_STARTS, max_iter, tol, scale, out);

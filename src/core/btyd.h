@@ -43,7 +43,8 @@ typedef enum crm_status
 	CRM_ERR_NO_HETEROGENEITY,	/* all customers alike: mixing distribution collapses */
 	CRM_ERR_ALL_ALIVE,			/* no evidence of dropout: dropout parameters run off */
 	CRM_ERR_BOUNDARY,			/* some other parameter ran to the boundary */
-	CRM_ERR_NUMERIC				/* the likelihood could not be evaluated */
+	CRM_ERR_NUMERIC,			/* the likelihood could not be evaluated */
+	CRM_ERR_CANCELLED			/* the caller's cancel callback asked to stop */
 } crm_status;
 
 /* Number of parameters of a model kind (0 for an unknown kind). */
@@ -83,6 +84,8 @@ typedef struct crm_fit_options
 	double		penalizer;		/* L2 penalty on the parameters, >= 0 (0 = none) */
 	int			max_iter;		/* optimiser iterations (<= 0: default 200) */
 	double		tol;			/* gradient tolerance (<= 0: default 1e-8) */
+	int			(*cancel) (void);	/* polled at every evaluation; nonzero stops the fit
+									 * with CRM_ERR_CANCELLED (NULL: never) */
 } crm_fit_options;
 
 typedef struct crm_fit_result
