@@ -168,7 +168,7 @@ static void
 TestValidation(void)
 {
 	crm_rfm_pattern p[3] = {{1, 2, 5, 1}, {2, 6, 5, 1}, {0, 0, 5, 1}};
-	crm_fit_options opt = {0, 0, 0};
+	crm_fit_options opt = {0, 0, 0, NULL};
 	crm_fit_result res;
 
 	CHECK(crm_fit_rfm(CRM_BGNBD, p, 3, NULL, &res) == CRM_ERR_INPUT);
@@ -263,7 +263,7 @@ TestPenalizer(void)
 	size_t		n = Quick() ? 1000 : 4000,
 				i;
 	crm_rfm_pattern *p = malloc(sizeof(*p) * n);
-	crm_fit_options opt = {0.05, 0, 0};
+	crm_fit_options opt = {0.05, 0, 0, NULL};
 	crm_fit_result a,
 				b;
 	double		meanT = 0,
@@ -502,6 +502,41 @@ TestCompress(void)
 	free(q);
 }
 
+static int cancel_polls = 0;
+
+/* Cancel callback: asks to stop from the 5th poll on. */
+static int
+CancelAfterFour(void)
+{
+	return ++cancel_polls > 4;
+}
+
+/* A cancel callback stops every kind of fit promptly, with its own status. */
+static void
+TestCancel(void)
+{
+	static const double bg[4] = {0.25, 4.0, 0.8, 2.4};
+	static const double pn[4] = {0.55, 10.0, 0.6, 12.0};
+	crm_rfm_pattern *p = malloc(2000 * sizeof(*p));
+	crm_spend_pattern sp[3] = {{1, 10, 5}, {2, 20, 3}, {5, 15, 2}};
+	double		alive[5] = {1000, 631, 468, 382, 326};
+	crm_fit_options opt = {0, 0, 0, CancelAfterFour};
+	crm_fit_result res;
+
+	Simulate(CRM_BGNBD, bg, p, 2000, 99);
+	memset(&res, 0, sizeof(res));
+	CHECK(crm_fit_rfm(CRM_BGNBD, p, 2000, &opt, &res) == CRM_ERR_CANCELLED);
+	CHECK(cancel_polls == 5);			/* no evaluation after the stop */
+	Simulate(CRM_PNBD, pn, p, 2000, 98);
+	cancel_polls = 0;
+	CHECK(crm_fit_rfm(CRM_PNBD, p, 2000, &opt, &res) == CRM_ERR_CANCELLED);
+	cancel_polls = 0;
+	CHECK(crm_fit_gg(sp, 3, &opt, &res) == CRM_ERR_CANCELLED);
+	cancel_polls = 0;
+	CHECK(crm_fit_sbg(alive, 4, &opt, &res) == CRM_ERR_CANCELLED);
+	free(p);
+}
+
 /* Runs the suite. */
 int
 main(void)
@@ -514,5 +549,6 @@ main(void)
 	TestStandardErrors();
 	TestLargeFit();
 	TestParetoRecover();
+	TestCancel();
 	return UNIT_DONE("fit");
 }

@@ -161,7 +161,7 @@ TestDegenerate(void)
 	static const double growing[4] = {100, 90, 95, 80};
 	static const double negative[3] = {100, 90, -1};
 	crm_fit_result res;
-	crm_fit_options opt = {-1.0, 0, 0};
+	crm_fit_options opt = {-1.0, 0, 0, NULL};
 
 	CHECK(crm_fit_sbg(allalive, 4, NULL, &res) == CRM_ERR_ALL_ALIVE);
 	CHECK(strstr(res.message, "nobody churned") != NULL);
