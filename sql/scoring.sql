@@ -73,6 +73,12 @@ SELECT abs(health_score - (0.30 * 100 * (0.5 - 0.3) / 0.7 + 0.15 * 100 * (4.0 / 
 	health_missing
 FROM crm.customer_scores JOIN ids USING (customer_id) WHERE external_id = 'e';
 
+-- The explanation's contributions (points, one decimal each) add up to the score
+SELECT abs(sum((d.value ->> 'contribution')::numeric) - s.health_score::numeric) <= 0.3 AS contributions_add_up,
+	count(*) FILTER (WHERE d.value ? 'sub_score') AS dimensions_with_data
+FROM crm.customer_scores s JOIN ids USING (customer_id), jsonb_each(s.health_explanation) d
+WHERE external_id = 'e' GROUP BY s.health_score;
+
 -- Missing data: g has only satisfaction (NPS 6) and support load (no tickets = 0):
 -- weights re-normalised over those two, the gaps flagged, never counted as zero.
 SELECT abs(health_score - (0.15 * 100 + 0.25 * 100 * (6 - 3) / 6.0) / (0.15 + 0.25)) < 1e-9 AS g_renormalised,

@@ -12,7 +12,11 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/array.h"
+#include "utils/builtins.h"
+#include "utils/json.h"
+#include "utils/jsonb.h"
 
 #include "pgutil.h"
 #include "scoring.h"
@@ -20,6 +24,24 @@
 PG_FUNCTION_INFO_V1(quantile_score);
 PG_FUNCTION_INFO_V1(linear_score);
 PG_FUNCTION_INFO_V1(percentile_position);
+PG_FUNCTION_INFO_V1(health_score);
+PG_FUNCTION_INFO_V1(health_explanation);
+
+#define MAX_DIMENSIONS 64
+
+/* One health evaluation: the dimensions' raw values and settings, and the results. */
+typedef struct HealthInput
+{
+	int			n;
+	double		raw[MAX_DIMENSIONS];
+	int			present[MAX_DIMENSIONS];
+	double		bad[MAX_DIMENSIONS];
+	double		good[MAX_DIMENSIONS];
+	double		weight[MAX_DIMENSIONS];
+	double		sub[MAX_DIMENSIONS];
+	double		contrib[MAX_DIMENSIONS];
+	double		score;			/* -1 when no dimension has data */
+} HealthInput;
 
 /* The cut points of a float8[] argument: 1-D, no NULLs, finite, ascending. */
 static const double *
@@ -97,4 +119,123 @@ percentile_position(PG_FUNCTION_ARGS)
 
 	CrmCheckFinite(v, "value");
 	PG_RETURN_FLOAT8(crm_percentile_position(v, cuts, n));
+}
+
+/* Copies a float8[] argument that may hold NULLs into out[] (present[] marks non-NULLs). */
+static int
+Float8ArrayArg(ArrayType *arr, const char *name, double *out, int *present)
+{
+	Datum	   *values;
+	bool	   *nulls;
+	int			n,
+				i;
+
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_NDIM(arr) > 1)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("%s must be a one-dimensional float8 array", name)));
+	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &values, &nulls, &n);
+	if (n > MAX_DIMENSIONS)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("%s has %d elements; at most %d health dimensions are supported", name, n, MAX_DIMENSIONS)));
+	for (i = 0; i < n; i++)
+	{
+		if (present == NULL && nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("%s must not contain NULLs", name)));
+		if (present != NULL)
+			present[i] = !nulls[i];
+		out[i] = nulls[i] ? 0.0 : DatumGetFloat8(values[i]);
+		if (!nulls[i])
+			CrmCheckFinite(out[i], name);
+	}
+	return n;
+}
+
+/* Reads (raw, bad, good, weight) arguments starting at argno and scores them. */
+static void
+HealthArgs(FunctionCallInfo fcinfo, int argno, HealthInput *h)
+{
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(argno + i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the raw, bad, good and weight arrays must not be NULL")));
+	h->n = Float8ArrayArg(PG_GETARG_ARRAYTYPE_P(argno), "raw", h->raw, h->present);
+	if (Float8ArrayArg(PG_GETARG_ARRAYTYPE_P(argno + 1), "bad", h->bad, NULL) != h->n ||
+		Float8ArrayArg(PG_GETARG_ARRAYTYPE_P(argno + 2), "good", h->good, NULL) != h->n ||
+		Float8ArrayArg(PG_GETARG_ARRAYTYPE_P(argno + 3), "weight", h->weight, NULL) != h->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("raw, bad, good and weight must have one element per dimension (%d)", h->n)));
+	for (i = 0; i < h->n; i++)
+	{
+		if (h->bad[i] == h->good[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("dimension %d: bad and good must differ, both are %g", i + 1, h->bad[i])));
+		if (h->weight[i] < 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+					 errmsg("dimension %d: weight %g must be >= 0", i + 1, h->weight[i])));
+	}
+	h->score = crm_health_combine(h->raw, h->present, h->bad, h->good, h->weight, h->n, h->sub, h->contrib);
+}
+
+/* health_score(raw[], bad[], good[], weight[]): weighted 0..100 over the non-NULL raws; NULL if none. */
+Datum
+health_score(PG_FUNCTION_ARGS)
+{
+	HealthInput h;
+
+	HealthArgs(fcinfo, 0, &h);
+	if (h.score < 0)
+		PG_RETURN_NULL();
+	PG_RETURN_FLOAT8(h.score);
+}
+
+/* health_explanation(dimension[], raw[], bad[], good[], weight[]): per dimension raw, sub-score, contribution. */
+Datum
+health_explanation(PG_FUNCTION_ARGS)
+{
+	HealthInput h;
+	Datum	   *names;
+	bool	   *nulls;
+	int			nnames,
+				i;
+	StringInfoData buf;
+
+	if (PG_ARGISNULL(0))
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("the dimension names must not be NULL")));
+	HealthArgs(fcinfo, 1, &h);
+	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &nnames);
+	if (nnames != h.n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("%d dimension names for %d dimensions", nnames, h.n)));
+	initStringInfo(&buf);
+	appendStringInfoChar(&buf, '{');
+	for (i = 0; i < h.n; i++)
+	{
+		if (nulls[i])
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("dimension name %d is NULL", i + 1)));
+		if (i > 0)
+			appendStringInfoString(&buf, ", ");
+		escape_json(&buf, TextDatumGetCString(names[i]));
+		if (h.present[i])
+			appendStringInfo(&buf, ": {\"raw\": %.6g, \"sub_score\": %.1f, \"weight\": %.6g, \"contribution\": %.1f}",
+							 h.raw[i], h.sub[i], h.weight[i], h.score < 0 ? 0.0 : h.contrib[i]);
+		else
+			appendStringInfo(&buf, ": {\"missing\": true, \"weight\": %.6g}", h.weight[i]);
+	}
+	appendStringInfoChar(&buf, '}');
+	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
 }

@@ -73,5 +73,24 @@ main(void)
 		for (i = 0; i < N; i += 37)
 			CHECK_CLOSE(crm_percentile_position(vals[i], cuts, 101), 100.0 * i / (N - 1), 0, 1.0);
 	}
+	/* Health: weighted mean over present dimensions, contributions add up, missing ones re-normalised away. */
+	{
+		double		raw[3] = {0.65, 0, 48.5};
+		int			present[3] = {1, 0, 1};
+		double		bad[3] = {0.3, 6, 90}, good[3] = {1.0, 0, 7}, w[3] = {0.3, 0.2, 0.1};
+		double		sub[3], contrib[3];
+		double		score = crm_health_combine(raw, present, bad, good, w, 3, sub, contrib);
+
+		CHECK_CLOSE(sub[0], 50, 1e-12, 0);
+		CHECK_CLOSE(sub[2], 50, 1e-12, 0);
+		CHECK_CLOSE(score, (0.3 * 50 + 0.1 * 50) / 0.4, 1e-12, 0);
+		CHECK_CLOSE(contrib[0] + contrib[2], score, 1e-12, 0);
+		CHECK_CLOSE(contrib[1], 0, 0, 0);
+		present[0] = present[2] = 0;
+		CHECK(crm_health_combine(raw, present, bad, good, w, 3, sub, contrib) == -1.0);
+		present[1] = 1;
+		w[1] = 0;
+		CHECK(crm_health_combine(raw, present, bad, good, w, 3, sub, contrib) == -1.0);
+	}
 	return UNIT_DONE("scoring");
 }

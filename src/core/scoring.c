@@ -86,3 +86,30 @@ crm_percentile_position(double v, const double *cuts, int n)
 		pos = (double) (lo - 1) + (v - cuts[lo - 1]) / (cuts[lo] - cuts[lo - 1]);
 	return 100.0 * pos / (double) (n - 1);
 }
+
+double
+crm_health_combine(const double *raw, const int *present, const double *bad,
+				   const double *good, const double *w, int n, double *sub,
+				   double *contrib)
+{
+	double		wsum = 0.0,
+				score = 0.0;
+	int			i;
+
+	for (i = 0; i < n; i++)
+	{
+		sub[i] = present[i] ? crm_linear_score(raw[i], bad[i], good[i]) : 0.0;
+		contrib[i] = 0.0;
+		if (present[i])
+			wsum += w[i];
+	}
+	if (!(wsum > 0.0))
+		return -1.0;
+	for (i = 0; i < n; i++)
+		if (present[i])
+		{
+			contrib[i] = w[i] * sub[i] / wsum;
+			score += contrib[i];
+		}
+	return score < 0.0 ? 0.0 : (score > 100.0 ? 100.0 : score);
+}

@@ -30,4 +30,15 @@ double		crm_linear_score(double raw, double bad, double good);
  */
 double		crm_percentile_position(double v, const double *cuts, int n);
 
+/*
+ * Weighted health score of n dimensions: present[i] says whether raw[i]
+ * exists; each present one scores crm_linear_score(raw, bad, good) into
+ * sub[i] and contributes contrib[i] = w[i] * sub[i] / (sum of present
+ * weights) points. Returns the score 0..100, or -1 when no present
+ * dimension has a positive weight.
+ */
+double		crm_health_combine(const double *raw, const int *present, const double *bad,
+							   const double *good, const double *w, int n, double *sub,
+							   double *contrib);
+
 #endif

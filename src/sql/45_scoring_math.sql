@@ -14,3 +14,13 @@ CREATE FUNCTION crm.percentile_position(value float8, cuts float8[]) RETURNS flo
 	AS 'MODULE_PATHNAME', 'percentile_position' LANGUAGE C IMMUTABLE STRICT PARALLEL SAFE;
 COMMENT ON FUNCTION crm.percentile_position(float8, float8[]) IS
 	'Position 0..100 of value among cut points taken at equally spaced probabilities (e.g. the 101 percentiles 0, 1, ..., 100), linear between cuts, ties to the middle';
+
+CREATE FUNCTION crm.health_score(raw float8[], bad float8[], good float8[], weight float8[]) RETURNS float8
+	AS 'MODULE_PATHNAME', 'health_score' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.health_score(float8[], float8[], float8[], float8[]) IS
+	'Health score 0..100: the weighted mean of crm.linear_score(raw, bad, good) over the dimensions whose raw value is not NULL (weights re-normalised); NULL when none has data';
+
+CREATE FUNCTION crm.health_explanation(dimension text[], raw float8[], bad float8[], good float8[], weight float8[]) RETURNS jsonb
+	AS 'MODULE_PATHNAME', 'health_explanation' LANGUAGE C IMMUTABLE PARALLEL SAFE;
+COMMENT ON FUNCTION crm.health_explanation(text[], float8[], float8[], float8[], float8[]) IS
+	'Why a health score is what it is: per dimension {raw, sub_score (0-100), weight, contribution (points of the score)}, or {missing: true, weight} when its raw value is NULL';

@@ -64,13 +64,15 @@ AS $$
 DECLARE
 	d record;
 	raw text;
-	sub text;
-	num text := '0';
-	den text := '0';
-	expl text := '';
+	names text[] := '{}';
+	raws text[] := '{}';
+	bads float8[] := '{}';
+	goods float8[] := '{}';
+	weights float8[] := '{}';
 	missing text := 'ARRAY[]::text[]';
 	duplicated text;
 	bands text;
+	args text;
 BEGIN
 	SELECT string_agg(metric::text, ', ') INTO duplicated FROM (
 		SELECT metric FROM crm.health_dimensions_effective GROUP BY metric HAVING count(*) > 1) m;
@@ -91,19 +93,20 @@ BEGIN
 			WHEN 'satisfaction' THEN 'satisfaction'
 			WHEN 'engagement_recency' THEN 'days_since_two_way'
 			WHEN 'commercial' THEN 'days_to_renewal' END;
-		sub := format('crm.linear_score(%s, %L::float8, %L::float8)', raw, d.bad, d.good);
-		num := num || format(' + coalesce(%s * %L::float8, 0)', sub, d.weight);
-		den := den || format(' + CASE WHEN %s IS NULL THEN 0 ELSE %L::float8 END', raw, d.weight);
-		expl := expl || format('%s%L, CASE WHEN %s IS NULL THEN jsonb_build_object(''missing'', true, ''weight'', %L::float8) '
-			'ELSE jsonb_build_object(''raw'', round(%s::numeric, 3), ''sub_score'', round(%s::numeric, 1), ''weight'', %L::float8) END',
-			CASE WHEN expl = '' THEN '' ELSE ', ' END, d.dimension, raw, d.weight, raw, sub, d.weight);
+		names := names || d.dimension;
+		raws := raws || raw;
+		bads := bads || d.bad;
+		goods := goods || d.good;
+		weights := weights || d.weight;
 		missing := missing || format(' || CASE WHEN %s IS NULL THEN ARRAY[%L] ELSE ARRAY[]::text[] END', raw, d.dimension);
 	END LOOP;
+	args := format('ARRAY[%s]::float8[], %L::float8[], %L::float8[], %L::float8[]',
+				   array_to_string(raws, ', '), bads, goods, weights);
 	SELECT 'CASE ' || string_agg(format('WHEN health_score >= %L::float8 THEN %L', b.min_score, b.band), ' '
 		ORDER BY b.min_score DESC) || ' END'
 	INTO bands FROM crm.health_bands_effective b;
-	RETURN ARRAY[format('CASE WHEN (%s) > 0 THEN least(100, greatest(0, (%s) / (%s))) END', den, num, den),
-				 format('jsonb_build_object(%s)', expl), missing, coalesce(bands, 'NULL::text')];
+	RETURN ARRAY[format('crm.health_score(%s)', args),
+				 format('crm.health_explanation(%L::text[], %s)', names, args), missing, coalesce(bands, 'NULL::text')];
 END
 $$;
 COMMENT ON FUNCTION crm.health_sql() IS 'Internal to crm.refresh(): SQL expressions for health score, explanation, missing dimensions (from crm.health_dimensions_effective) and band (from crm.health_bands_effective)';
