@@ -157,7 +157,11 @@ SELECT name, health_band FROM crm_postgis.invitation_list((SELECT event_id FROM 
 SELECT name, rfm_segment FROM crm_postgis.invitation_list((SELECT event_id FROM crm_postgis.events WHERE name = 'Seminar'), segments => '{at_risk,loyal}');
 SELECT pg_temp.try('SELECT * FROM crm_postgis.invitation_list(999999)') AS unknown_event,
 	pg_temp.try('SELECT * FROM crm_postgis.customers_within(0, 0, -5)') AS negative_radius;
--- invitation tasks: one per invitee, deterministic dedup key, never duplicated
+-- invitation tasks: one per invitee with consent (crm.may_contact: marketing is opt-in), deterministic dedup key, never duplicated
+INSERT INTO crm.consent (customer_id, channel, purpose, granted) VALUES
+	(pg_temp.cid('c_city'), 'email', 'marketing', true), (pg_temp.cid('c_inv1'), 'email', 'marketing', true),
+	(pg_temp.cid('c_inv2'), 'email', 'marketing', true), (pg_temp.cid('c_city'), 'phone', 'marketing', true),
+	(pg_temp.cid('c_inv1'), 'phone', NULL, false);
 SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Seminar'), tiers => '{A}') AS first_invite;
 SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Seminar')) AS second_invite;
 SELECT c.external_id, t.kind, t.title, t.channel, t.owner = c.owner OR (t.owner IS NULL AND c.owner IS NULL) AS owner_is_customer_owner,
@@ -165,20 +169,19 @@ SELECT c.external_id, t.kind, t.title, t.channel, t.owner = c.owner OR (t.owner 
 	t.dedup_key = format('event_invitation:%s:%s', e.event_id, c.customer_id) AS dedup_key_ok, t.source
 FROM crm.tasks t JOIN crm.customers c USING (customer_id) JOIN crm_postgis.events e ON e.name = 'Seminar'
 WHERE t.kind = 'event_invitation' ORDER BY c.customer_id;
--- consent: with a crm.consent table, only customers with a granted consent are invited (a stand-in table
--- is created here when crm has none yet)
-DO $$
-BEGIN
-	IF to_regclass('crm.consent') IS NULL THEN
-		CREATE TABLE crm.consent (customer_id bigint, channel crm.channel, purpose text, granted boolean);
-	END IF;
-END
-$$;
-INSERT INTO crm.consent (customer_id, channel, purpose, granted) VALUES
-	(pg_temp.cid('c_city'), 'phone', 'events', true), (pg_temp.cid('c_inv1'), 'phone', 'events', false);
-SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Branch open day'), channel => 'phone') AS phone_invites;
-SELECT c.external_id FROM crm.tasks t JOIN crm.customers c USING (customer_id) WHERE t.channel = 'phone' ORDER BY 1;
-DROP TABLE crm.consent;
+-- by phone (open day at the branch: c_inv2 and c_city within 50 km): only c_city opted in to phone marketing
+SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Branch open day'), channel => 'phone') AS phone_marketing;
+-- service contact needs no opt-in: c_inv2 now gets one; c_city already has its task (same dedup key)
+SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Branch open day'), channel => 'phone', purpose => 'service') AS phone_service;
+SELECT c.external_id, t.channel FROM crm.tasks t JOIN crm.customers c USING (customer_id)
+WHERE t.dedup_key LIKE format('event_invitation:%s:%%', (SELECT event_id FROM crm_postgis.events WHERE name = 'Branch open day')) ORDER BY 1;
+-- outbox messages instead of tasks, through crm.queue_message (template, consent, address, dedup)
+INSERT INTO crm.message_templates (template, channel, purpose, subject, body) VALUES
+	('event_invite', 'email', 'marketing', 'Invitation: {{event_name}} on {{event_date}}', 'Dear {{customer_name}}, we are {{distance_km}} km from you.');
+UPDATE crm.customers SET email = external_id || '@example.com' WHERE external_id IN ('c_city', 'c_inv1');
+SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Seminar'), message_template => 'event_invite') AS queued;
+SELECT crm_postgis.invite_to_event((SELECT event_id FROM crm_postgis.events WHERE name = 'Seminar'), message_template => 'event_invite') AS queued_again;
+SELECT c.external_id, o.channel, o.recipient, o.subject, o.body, o.source FROM crm.outbox o JOIN crm.customers c USING (customer_id) ORDER BY 1;
 
 -- 5. Visit planning: am_visit starts at (0, 0); visits at lon 0.1, 0.3, 0.5, -0.2 (equator).
 -- Nearest neighbour: 0.1 (0.1 deg), 0.3 (0.2), 0.5 (0.2), -0.2 (0.7): total 1.2 deg = 133583.389 m; back to start +0.2 deg.

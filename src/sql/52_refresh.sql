@@ -571,7 +571,7 @@ BEGIN
 	-- Stage 10: territories, when crm_postgis is installed.
 	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'crm_postgis') THEN
 		t := clock_timestamp(); stage := stage + 1;
-		EXECUTE 'SELECT count(*) FROM crm_postgis.assign_territories(dry_run => false)' INTO n;
+		EXECUTE 'SELECT (crm_postgis.assign_territories(dry_run => false) ->> ''changed'')::bigint' INTO n;
 		PERFORM crm.refresh_log_stage(run.run_id, stage, 'territories', t, n);
 	END IF;
 
