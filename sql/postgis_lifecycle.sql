@@ -1,11 +1,11 @@
 -- crm_postgis lifecycle: CREATE EXTENSION fails clearly without crm or
 -- PostGIS; PostGIS may live in any schema (not on the search_path); every
 -- object is commented; privileges; DROP EXTENSION crm_postgis leaves crm intact.
+SET client_min_messages = warning;
 DROP EXTENSION IF EXISTS crm_postgis;
 DROP EXTENSION IF EXISTS crm CASCADE;
 DROP EXTENSION IF EXISTS postgis CASCADE;
 \set VERBOSITY default
-SET client_min_messages = warning;
 
 -- Missing requirements give a clear error and hint
 CREATE EXTENSION crm_postgis;
