@@ -46,6 +46,8 @@ SELECT 'btyd_summary over all purchases',
 \i scripts/bench_scoring.sql
 \i scripts/bench_automation.sql
 \i scripts/bench_views.sql
+-- last: it reassigns every customer's owner
+\i scripts/bench_postgis.sql
 
 \echo == results (median of :reps runs; ratio = median / floor, both from this run)
 SELECT item, round(median_ms::numeric, 1) AS median_ms, floor_item, round(floor_ms::numeric, 1) AS floor_ms,

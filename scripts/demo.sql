@@ -99,3 +99,6 @@ WHERE t.status = 'open' AND t.playbook_step = 'critical_retention_call' ORDER BY
 SELECT o.template, o.channel, o.purpose, count(*) AS pending, to_char(min(o.due_at), 'YYYY-MM-DD HH24:MI') AS first_due
 FROM crm.outbox o WHERE o.status = 'pending' GROUP BY 1, 2, 3 ORDER BY 1;
 SELECT o.recipient, o.subject FROM crm.outbox o WHERE o.template = 'thank_you' ORDER BY o.message_id LIMIT 3;
+
+\echo
+\i scripts/demo_postgis.sql
