@@ -166,6 +166,10 @@ SELECT crm.fit_gamma_gamma(2, 10) FROM generate_series(1, 500);
 SELECT crm.fit_sbg(ARRAY[1000, 1000, 1000], 'year');
 \set VERBOSITY terse
 
+-- A (0, 0, 0) row (first purchase exactly at as_of) has likelihood 1 and is skipped
+SELECT crm.fit_bgnbd(x, t_x, age, 'week')::text = (SELECT crm.fit_bgnbd(x, t_x, age, 'week')::text FROM clv_sim) AS zero_age_row_skipped
+FROM (SELECT x, t_x, age FROM clv_sim UNION ALL SELECT 0, 0, 0) q;
+
 -- Bad input: the value and the allowed range are named.
 SELECT crm.fit_bgnbd(x, t_x, age, 'fortnight') FROM clv_sim;
 SELECT crm.fit_bgnbd(x, t_x, age, NULL) FROM clv_sim;

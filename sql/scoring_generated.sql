@@ -6,6 +6,10 @@ DROP EXTENSION IF EXISTS crm CASCADE;
 CREATE EXTENSION crm;
 SET timezone = 'UTC';
 SELECT sum(row_count) > 0 AS loaded FROM crm.load_sample(customers => 2000, seed => 7, as_of => '2026-06-30');
+-- A customer first seen exactly at as_of (summary age 0) must not stop the fit or the refresh
+INSERT INTO crm.customers (external_id, name, created_at) VALUES ('fresh', 'Fresh Buyer', '2026-06-30');
+INSERT INTO crm.purchases (customer_id, purchased_at, amount)
+SELECT customer_id, '2026-06-30', 80 FROM crm.customers WHERE external_id = 'fresh';
 SELECT status, customers FROM crm.refresh('2026-06-30');
 
 -- The CLV models were fitted and stored; model-based CLV for customers with enough history
@@ -14,6 +18,12 @@ SELECT count(*) FILTER (WHERE clv_method = 'model') > 0 AS some_model_clv,
 	count(*) FILTER (WHERE p_alive < 0 OR p_alive > 1 OR p_alive = 'NaN') AS bad_p_alive,
 	count(*) FILTER (WHERE clv = 'NaN' OR clv = 'Infinity' OR clv = '-Infinity') AS bad_clv
 FROM crm.customer_scores;
+-- ... it is alive and expected to buy like a new customer over the horizon (unit days from the model)
+SELECT s.p_alive, abs(s.expected_purchases - crm.expected_purchases(m.model,
+		extract(epoch FROM make_interval(months => (crm.setting('clv_horizon_months'))::int)) / 86400.0
+		/ (extract(epoch FROM ('1 ' || crm.model_unit(m.model))::interval) / 86400.0))) < 1e-9 AS new_customer_expectation
+FROM crm.customer_scores s JOIN crm.customers c USING (customer_id), crm.models m
+WHERE c.external_id = 'fresh' AND m.purpose = 'transactions';
 
 -- Brute force cut points: percentile_cont at p is x[floor(h)] + frac(h) * (x[floor(h)+1] - x[floor(h)]),
 -- h = p * (n - 1) over the sorted values (1-based arrays below).

@@ -201,6 +201,9 @@ clv_fit_rfm_step(PG_FUNCTION_ARGS)
 	x = PG_GETARG_FLOAT8(1);
 	tx = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
+	/* First seen exactly at as_of: likelihood 1 in every model, no information. */
+	if (x == 0.0 && tx == 0.0 && T == 0.0)
+		PG_RETURN_POINTER(st);
 	if (crm_check_rfm(x, tx, T, msg, sizeof(msg)) != CRM_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),

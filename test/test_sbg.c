@@ -176,6 +176,27 @@ TestDegenerate(void)
 	CHECK(strstr(res.message, "penalizer = -1") != NULL);
 }
 
+/*
+ * Fuzz finding: with beta = 1e-19, (beta + 1) - 1 rounds to 0 and the period-1
+ * churn term became lbeta(alpha + 1, 0) = NaN. beta + (t - 1) keeps it.
+ * Truth: LL = lbeta(al+1, be) - lbeta(al, be) = log(al / (al + be)).
+ */
+static void
+TestTinyBeta(void)
+{
+	static const double cohort[6] = {1, 0, 0, 0, 0, 0};
+	double		par[2] = {1.3598257253536633e-4, 1.0842021724855044e-19};
+	double		grad[2];
+	double		out;
+	char		msg[256];
+
+	CHECK_CLOSE(crm_sbg_loglik(par, cohort, 5, grad), log(par[0] / (par[0] + par[1])), 0, 1e-12);
+	CHECK_FINITE(grad[0]);
+	CHECK_FINITE(grad[1]);
+	CHECK(crm_sbg_retention(par, 1.0, &out, msg, sizeof(msg)) == CRM_OK);
+	CHECK_CLOSE(out, par[1] / (par[0] + par[1]), 1e-12, 0);
+}
+
 /* Runs the suite. */
 int
 main(void)
@@ -185,5 +206,6 @@ main(void)
 	TestPredictions();
 	TestRecover();
 	TestDegenerate();
+	TestTinyBeta();
 	return UNIT_DONE("sbg");
 }

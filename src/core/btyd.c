@@ -1400,7 +1400,7 @@ crm_sbg_retention(const double par[2], double t, double *out, char *msg, size_t 
 		SetMsg(msg, msglen, "t = %g is invalid: the retention rate is defined for periods t >= 1", t);
 		return CRM_ERR_INPUT;
 	}
-	*out = (par[1] + t - 1.0) / (par[0] + par[1] + t - 1.0);
+	*out = (par[1] + (t - 1.0)) / (par[0] + par[1] + (t - 1.0));
 	return NumericResult(0, out, "the retention rate", msg, msglen);
 }
 

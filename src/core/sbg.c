@@ -41,9 +41,9 @@ crm_sbg_loglik(const double par[2], const double *alive, int periods, double gra
 		if (lost <= 0)
 			continue;
 		psi_abt = crm_digamma(al + be + t);
-		ll += lost * crm_lbeta(al + 1.0, be + t - 1.0);
+		ll += lost * crm_lbeta(al + 1.0, be + (t - 1.0));
 		ga += lost * (psi_a1 - psi_abt);
-		gb += lost * (crm_digamma(be + t - 1.0) - psi_abt);
+		gb += lost * (crm_digamma(be + (t - 1.0)) - psi_abt);
 	}
 	if (alive[periods] > 0)
 	{

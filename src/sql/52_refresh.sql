@@ -392,13 +392,18 @@ BEGIN
 		v.satisfaction,
 		extract(epoch FROM as_of - a.last_two_way) / 86400.0 AS days_since_two_way,
 		CASE WHEN k.has_active_contract THEN k.days_to_renewal::float8 WHEN k.customer_id IS NOT NULL THEN 0 END AS days_to_renewal,
-		CASE WHEN tx_model IS NOT NULL AND p.s IS NOT NULL THEN crm.p_alive(tx_model, (p.s).x, (p.s).t_x, (p.s).age) END AS p_alive,
-		CASE WHEN tx_model IS NOT NULL AND p.s IS NOT NULL
-			 THEN crm.conditional_expected_purchases(tx_model, horizon_units, (p.s).x, (p.s).t_x, (p.s).age) END AS expected_purchases,
+		-- age 0 (first purchase at as_of): alive, and expected to buy like a new customer.
+		CASE WHEN tx_model IS NULL OR p.s IS NULL THEN NULL
+			 WHEN (p.s).age = 0 THEN 1.0
+			 ELSE crm.p_alive(tx_model, (p.s).x, (p.s).t_x, (p.s).age) END AS p_alive,
+		CASE WHEN tx_model IS NULL OR p.s IS NULL THEN NULL
+			 WHEN (p.s).age = 0 THEN crm.expected_purchases(tx_model, horizon_units)
+			 ELSE crm.conditional_expected_purchases(tx_model, horizon_units, (p.s).x, (p.s).t_x, (p.s).age) END AS expected_purchases,
 		CASE WHEN gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
 			 THEN crm.expected_spend(gg_model, (p.s).x, greatest((p.s).monetary, 0)) END AS expected_spend,
 		CASE WHEN tx_model IS NOT NULL AND gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
 				  AND (p.s).first_purchase <= as_of - min_history
+				  AND (p.s).age > 0
 			 THEN crm.clv(tx_model, gg_model, (p.s).x, (p.s).t_x, (p.s).age, greatest((p.s).monetary, 0), horizon, discount) END AS model_clv
 	FROM crm_target tg
 	JOIN crm.customers c ON c.customer_id = tg.customer_id
