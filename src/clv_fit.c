@@ -8,7 +8,7 @@
  * (x, t_x, T, n) patterns (for spend rows (x, m, 0, n), for sBG rows
  * (period, alive, 0, 1)), plus the unit and penalizer, which must be the same
  * in every row. The transition appends in place; when the buffer fills,
- * identical patterns are merged (crm_compress_rfm) and only if that frees too
+ * identical patterns are merged (crm_merge_rfm) and only if that frees too
  * little is the buffer doubled. Combine concatenates, so parallel workers
  * each collect their share and the leader fits once.
  *
@@ -133,7 +133,7 @@ Reserve(PatternState *st)
 {
 	if (st->npatterns < st->capacity)
 		return st;
-	st->npatterns = (int64) crm_compress_rfm(st->p, (size_t) st->npatterns);
+	st->npatterns = (int64) crm_merge_rfm(st->p, (size_t) st->npatterns);
 	if (st->npatterns * 4 > st->capacity * 3)
 		st = GrowState(st, st->capacity * 2);
 	return st;

@@ -536,6 +536,50 @@ TestClv(void)
 	CHECK(crm_clv(CRM_BGNBD, cdnow_par, 1.0, 2, 30.43, 38.86, 30, 1, -0.5, &clv, msg, sizeof(msg)) == CRM_ERR_INPUT);
 }
 
+/*
+ * CLV evaluates its horizons in blocks sharing one 2F1 series: it must equal
+ * the discounted sum of one-at-a-time conditional expectations, for every
+ * RFM kind, across the 64-horizon block boundary, for heavy buyers and for a
+ * next to 1 (where the shared series is not used).
+ */
+static void
+TestClvBlocks(void)
+{
+	static const double pnbd_par[4] = {0.553, 10.58, 0.606, 11.67};
+	static const double near_one[4] = {0.243, 4.414, 1.0 + 1e-4, 2.426};
+	static const double rfm[][3] = {{0, 0, 38.86}, {2, 30.43, 38.86}, {7, 35, 39}, {50, 70, 78},
+									{1000, 77, 78}, {1e5, 77.9, 78}};
+	const double *pars[4] = {cdnow_par, cdnow_par, pnbd_par, near_one};
+	crm_model_kind kinds[4] = {CRM_BGNBD, CRM_MBGNBD, CRM_PNBD, CRM_BGNBD};
+	size_t		i;
+	int			j;
+	char		msg[256];
+
+	for (j = 0; j < 4; j++)
+		for (i = 0; i < sizeof(rfm) / sizeof(rfm[0]); i++)
+		{
+			double		clv,
+						want = 0.0,
+						prev = 0.0,
+						disc = 1.0;
+			int			k;
+
+			/* 130 weekly steps of 0.5: blocks of 64, 64 and 2; the last step partial */
+			for (k = 1; k <= 130; k++)
+			{
+				double		e = Cond(kinds[j], pars[j], fmin(0.5 * k, 64.8), rfm[i][0], rfm[i][1], rfm[i][2]);
+
+				disc /= 1.01;
+				want += (e - prev) * disc;
+				prev = e;
+			}
+			CHECK(crm_clv(kinds[j], pars[j], 3.0, rfm[i][0], rfm[i][1], rfm[i][2], 64.8, 0.5, 0.01,
+						  &clv, msg, sizeof(msg)) == CRM_OK);
+			CHECK_CLOSE(clv, 3.0 * want, 1e-10, 1e-300);
+			CHECK_FINITE(clv);
+		}
+}
+
 /* Runs the suite. */
 int
 main(void)
@@ -550,5 +594,6 @@ main(void)
 	TestCdnow();
 	TestValidation();
 	TestClv();
+	TestClvBlocks();
 	return UNIT_DONE("bgnbd");
 }

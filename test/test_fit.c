@@ -502,6 +502,73 @@ TestCompress(void)
 	free(q);
 }
 
+/*
+ * The introsort behind crm_compress_rfm on mostly distinct patterns (random,
+ * already sorted, reversed, organ-pipe, all equal) equals qsort's order;
+ * crm_merge_rfm keeps weights and first occurrences.
+ */
+static void
+TestSortLarge(void)
+{
+	size_t		n = getenv("CRM_UNIT_QUICK") ? 20000 : 200000,
+				i,
+				m;
+	crm_rfm_pattern *p = malloc(sizeof(*p) * n),
+			   *q = malloc(sizeof(*q) * n);
+	crm_rng		rng;
+	int			shape,
+				ok;
+
+	crm_rng_seed(&rng, 62);
+	for (shape = 0; shape < 5; shape++)
+	{
+		double		w = 0.0,
+					wm = 0.0;
+
+		for (i = 0; i < n; i++)
+		{
+			size_t		k = shape == 1 ? i : shape == 2 ? n - i : shape == 3 ? (i < n / 2 ? i : n - i) : 0;
+
+			p[i].x = shape == 4 ? 1.0 : (double) (shape == 0 ? crm_rng_next(&rng) % 7 : k / 1000);
+			p[i].tx = shape == 4 ? 2.0 : shape == 0 ? crm_rng_uniform(&rng) * 50.0 : (double) (k % 1000);
+			p[i].T = shape == 4 ? 3.0 : 50.0 + (shape == 0 ? crm_rng_uniform(&rng) : 0.0);
+			p[i].n = 1.0;
+			w += 1.0;
+		}
+		memcpy(q, p, sizeof(*p) * n);
+		qsort(q, n, sizeof(*q), CmpPattern);
+		m = 1;
+		for (i = 1; i < n; i++)
+			if (CmpPattern(&q[i - 1], &q[i]) != 0)
+				q[m++] = q[i];
+		CHECK(crm_compress_rfm(p, n) == m);
+		ok = 1;
+		for (i = 0; i < m; i++)
+		{
+			ok &= CmpPattern(&p[i], &q[i]) == 0;
+			wm += p[i].n;
+		}
+		CHECK(ok);
+		CHECK_CLOSE(wm, w, 1e-15, 0);
+	}
+	/* merge only: a, b, a, c, b -> a(2), b(2), c(1) in first-occurrence order */
+	for (i = 0; i < 2000; i++)
+	{
+		p[i].x = (double) ((i * 7) % 5);
+		p[i].tx = 0.0;
+		p[i].T = 1.0;
+		p[i].n = 1.0;
+	}
+	m = crm_merge_rfm(p, 2000);
+	CHECK(m == 5);
+	ok = 1;
+	for (i = 0; i < m; i++)
+		ok &= p[i].x == (double) ((i * 7) % 5) && p[i].n == 400.0;
+	CHECK(ok);
+	free(p);
+	free(q);
+}
+
 static int cancel_polls = 0;
 
 /* Cancel callback: asks to stop from the 5th poll on. */
@@ -542,6 +609,7 @@ int
 main(void)
 {
 	TestCompress();
+	TestSortLarge();
 	TestDiagnoses();
 	TestValidation();
 	TestInvariances();

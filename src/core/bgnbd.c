@@ -432,7 +432,10 @@ AliveExpectation(const double par[4], int m, double t, double x, double T, doubl
 	double		lf,
 				y;
 
-	if (crm_log_hyp2f1(r + x, b + x + m, c, t / (u + t), &lf) != 0)
+	double		z = t / (u + t);
+
+	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0 &&
+		crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
 		return -1;
 	y = lf - (r + x) * log1p(t / u);
 	/* positive in exact arithmetic (both factors change sign at a = 1) */
@@ -496,6 +499,51 @@ crm_bgnbd_conditional(const double par[4], int modified, double t, double x,
 		return -1;
 	*out = e * exp(LogAliveFactor(par, modified, x, tx, T));
 	return isfinite(*out) ? 0 : -1;
+}
+
+/* Conditional expectations at several horizons (see btyd.h). */
+int
+crm_bgnbd_conditional_multi(const double par[4], int modified, const double *t, int n,
+							double x, double tx, double T, double *out)
+{
+	double		r = par[0],
+				a = par[2],
+				b = par[3];
+	double		u = par[1] + T;
+	double		m = modified ? 1.0 : 0.0;
+	double		c = a + b + x + m - 1.0;
+	double		z[64],
+				lf[64];
+	int			k;
+
+	/* one shared series: away from a = 1, positive parameters, at most 64 horizons */
+	if (n >= 1 && n <= 64 && fabs(a - 1.0) >= A_ONE_DELTA && c > 0.0)
+	{
+		double		la = LogAliveFactor(par, modified, x, tx, T);
+		int			ok = 1;
+
+		for (k = 0; k < n && ok; k++)
+		{
+			ok = t[k] >= 0.0 && isfinite(t[k]);
+			z[k] = ok ? t[k] / (u + t[k]) : 0.0;
+		}
+		if (ok && crm_log_hyp2f1_fast(r + x, b + x + m, c, z, n, lf) == 0)
+		{
+			for (k = 0; k < n && ok; k++)
+			{
+				double		y = lf[k] - (r + x) * log1p(t[k] / u);
+
+				out[k] = fmax(0.0, c / (a - 1.0) * (-expm1(y))) * exp(la);
+				ok = isfinite(out[k]);
+			}
+			if (ok)
+				return 0;
+		}
+	}
+	for (k = 0; k < n; k++)
+		if (crm_bgnbd_conditional(par, modified, t[k], x, tx, T, &out[k]) != 0)
+			return -1;
+	return 0;
 }
 
 /* P(alive | x, tx, T). */

@@ -33,6 +33,7 @@
 #define SUBSAMPLE_MIN 60000
 #define SUBSAMPLE_SIZE 30000
 #define MAX_CLV_STEPS 100000
+#define CLV_BLOCK 64			/* horizons evaluated together (shared series) */
 
 /* Writes a printf-style message into msg (when there is room). */
 static void SetMsg(char *msg, size_t msglen, const char *fmt,...) __attribute__((format(printf, 3, 4)));
@@ -296,24 +297,146 @@ MergeRfmHashed(crm_rfm_pattern *p, size_t n)
 	return k;
 }
 
+/* Merges identical RFM patterns in place without sorting (see btyd.h). */
+size_t
+crm_merge_rfm(crm_rfm_pattern *p, size_t n)
+{
+	size_t		m = n > 1 ? MergeRfmHashed(p, n) : n;
+
+	return m > 0 ? m : n;
+}
+
+/* Strict (x, tx, T) order, inlined for the sort. */
+static inline int
+RfmLess(const crm_rfm_pattern *a, const crm_rfm_pattern *b)
+{
+	if (a->x != b->x)
+		return a->x < b->x;
+	if (a->tx != b->tx)
+		return a->tx < b->tx;
+	return a->T < b->T;
+}
+
+/* Swaps two patterns. */
+static inline void
+SwapRfm(crm_rfm_pattern *a, crm_rfm_pattern *b)
+{
+	crm_rfm_pattern t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Restores the max-heap property below node i of p[0..n). */
+static void
+SiftRfm(crm_rfm_pattern *p, size_t i, size_t n)
+{
+	for (;;)
+	{
+		size_t		c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && RfmLess(&p[c], &p[c + 1]))
+			c++;
+		if (!RfmLess(&p[i], &p[c]))
+			return;
+		SwapRfm(&p[i], &p[c]);
+		i = c;
+	}
+}
+
+/*
+ * In-place introsort by (x, tx, T): quicksort with median-of-three pivots,
+ * insertion sort for short runs, heapsort when the depth budget runs out.
+ * No allocation (glibc's qsort mallocs a copy of the array and merge sorts).
+ */
+static void
+SortRfm(crm_rfm_pattern *p, size_t n, int depth)
+{
+	while (n > 16)
+	{
+		size_t		i,
+					j,
+					mid = n / 2;
+		crm_rfm_pattern pivot;
+
+		if (depth-- <= 0)
+		{
+			for (i = n / 2; i-- > 0;)
+				SiftRfm(p, i, n);
+			for (i = n - 1; i > 0; i--)
+			{
+				SwapRfm(&p[0], &p[i]);
+				SiftRfm(p, 0, i);
+			}
+			return;
+		}
+		if (RfmLess(&p[mid], &p[0]))
+			SwapRfm(&p[mid], &p[0]);
+		if (RfmLess(&p[n - 1], &p[0]))
+			SwapRfm(&p[n - 1], &p[0]);
+		if (RfmLess(&p[n - 1], &p[mid]))
+			SwapRfm(&p[n - 1], &p[mid]);
+		pivot = p[mid];
+		/* Hoare partition: p[0..j] <= pivot <= p[j+1..n) */
+		i = 0;
+		j = n - 1;
+		for (;;)
+		{
+			while (RfmLess(&p[i], &pivot))
+				i++;
+			while (RfmLess(&pivot, &p[j]))
+				j--;
+			if (i >= j)
+				break;
+			SwapRfm(&p[i], &p[j]);
+			i++;
+			j--;
+		}
+		/* recurse into the smaller part, loop on the larger */
+		if (j + 1 < n - j - 1)
+		{
+			SortRfm(p, j + 1, depth);
+			p += j + 1;
+			n -= j + 1;
+		}
+		else
+		{
+			SortRfm(p + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+	{
+		crm_rfm_pattern v = p[i];
+		size_t		j = i;
+
+		while (j > 0 && RfmLess(&v, &p[j - 1]))
+		{
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = v;
+	}
+}
+
 /* Sorts and merges identical RFM patterns. */
 size_t
 crm_compress_rfm(crm_rfm_pattern *p, size_t n)
 {
 	size_t		i,
 				k = 0;
+	int			depth = 0;
 
 	if (n == 0)
 		return 0;
 	/* large inputs: merge duplicates first, then sort only the distinct ones */
 	if (n > 1024)
-	{
-		size_t		m = MergeRfmHashed(p, n);
-
-		if (m > 0)
-			n = m;
-	}
-	qsort(p, n, sizeof(*p), CmpRfm);
+		n = crm_merge_rfm(p, n);
+	for (i = n; i > 1; i >>= 1)
+		depth += 2;
+	SortRfm(p, n, depth);
 	for (i = 1; i < n; i++)
 	{
 		if (CmpRfm(&p[i], &p[k]) == 0)
@@ -1353,16 +1476,30 @@ crm_clv(crm_model_kind kind, const double *par, double spend,
 		return CRM_ERR_INPUT;
 	}
 	K = (long) steps;
-	for (k = 1; k <= K; k++)
+	for (k = 1; k <= K; k += CLV_BLOCK)
 	{
-		double		tk = fmin((double) k * step, horizon),
-					e;
+		double		tk[CLV_BLOCK],
+					e[CLV_BLOCK];
+		int			nb = (int) (K - k + 1 < CLV_BLOCK ? K - k + 1 : CLV_BLOCK),
+					j,
+					rc;
 
-		if (Conditional(kind, par, tk, x, tx, T, &e) != 0 || !isfinite(e))
+		for (j = 0; j < nb; j++)
+			tk[j] = fmin((double) (k + j) * step, horizon);
+		if (kind == CRM_PNBD)
+			rc = crm_pnbd_conditional_multi(par, tk, nb, x, tx, T, e);
+		else
+			rc = crm_bgnbd_conditional_multi(par, kind == CRM_MBGNBD, tk, nb, x, tx, T, e);
+		for (j = 0; j < nb && rc == 0; j++)
+		{
+			if (!isfinite(e[j]))
+				rc = -1;
+			disc /= 1.0 + rate;
+			sum += (e[j] - prev) * disc;
+			prev = e[j];
+		}
+		if (rc != 0)
 			return NumericResult(-1, out, "CLV", msg, msglen);
-		disc /= 1.0 + rate;
-		sum += (e - prev) * disc;
-		prev = e;
 	}
 	*out = sum * spend;
 	return NumericResult(0, out, "CLV", msg, msglen);

@@ -141,6 +141,13 @@ double		crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_
  * summing their n. Works in place; returns the number of distinct patterns.
  */
 size_t		crm_compress_rfm(crm_rfm_pattern *p, size_t n);
+
+/*
+ * Merges identical RFM patterns without sorting (hash table, one pass; the
+ * first occurrence keeps its place). Returns the distinct count, or n
+ * unchanged when the table cannot be allocated. For accumulating states.
+ */
+size_t		crm_merge_rfm(crm_rfm_pattern *p, size_t n);
 size_t		crm_compress_spend(crm_spend_pattern *p, size_t n);
 
 /*
@@ -247,6 +254,9 @@ void		crm_simulate_sbg(const double par[2], double n, int periods, crm_rng *rng,
 int			crm_bgnbd_expected(const double par[4], int modified, double t, double *out);
 int			crm_bgnbd_conditional(const double par[4], int modified, double t, double x,
 								  double tx, double T, double *out);
+/* E[Y(t[k]) | x, tx, T] for k < n, t[k] >= 0, sharing one 2F1 series where possible. */
+int			crm_bgnbd_conditional_multi(const double par[4], int modified, const double *t, int n,
+										double x, double tx, double T, double *out);
 int			crm_bgnbd_p_alive(const double par[4], int modified, double x, double tx,
 							  double T, double *out);
 int			crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *out);

@@ -761,6 +761,28 @@ crm_pnbd_conditional(const double par[4], double t, double x, double tx, double 
 	return 0;
 }
 
+/* Conditional expectations at several horizons (see pnbd.h). */
+int
+crm_pnbd_conditional_multi(const double par[4], const double *t, int n, double x, double tx,
+						   double T, double *out)
+{
+	double		lp;
+	int			k;
+
+	if (crm_pnbd_log_p_alive(par, x, tx, T, &lp) != 0)
+		return -1;
+	lp += log(par[0] + x) + log(par[3] + T) - log(par[1] + T);
+	for (k = 0; k < n; k++)
+	{
+		if (!(t[k] >= 0.0) || !isfinite(t[k]))
+			return -1;
+		out[k] = t[k] == 0.0 ? 0.0 : exp(lp + LogPowerDiff(par[2], par[3] + T, t[k]));
+		if (!isfinite(out[k]))
+			return -1;
+	}
+	return 0;
+}
+
 /*
  * DERT (Fader, Hardie & Lee 2005):
  *	  alpha^r beta^s delta^(s-1) Gamma(r+x+1) U(s, s; delta(beta+T))

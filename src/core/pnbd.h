@@ -28,6 +28,10 @@ int			crm_pnbd_expected(const double par[4], double t, double *out);
 int			crm_pnbd_conditional(const double par[4], double t, double x, double tx,
 								 double T, double *out);
 
+/* E[Y(t[k]) | x, tx, T] for k < n, t[k] >= 0 (P(alive) computed once). */
+int			crm_pnbd_conditional_multi(const double par[4], const double *t, int n, double x,
+									   double tx, double T, double *out);
+
 /* P(alive | x, tx, T). */
 int			crm_pnbd_p_alive(const double par[4], double x, double tx, double T, double *out);
 

@@ -560,6 +560,77 @@ crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 	return 0;
 }
 
+/* Shared-series fast path for positive parameters (see specfun.h). */
+int
+crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double *logval)
+{
+	double		pw[64],
+				sum[64];
+	double		coef = 1.0,
+				zmax = 0.0,
+				logscale = 0.0;
+	int			i,
+				k;
+
+	if (n < 1 || n > 64 || !(a > 0.0) || !(b > 0.0) || !(c > 0.0) ||
+		!isfinite(a) || !isfinite(b) || !isfinite(c))
+		return -1;
+	for (k = 0; k < n; k++)
+	{
+		if (!(z[k] >= 0.0) || !(z[k] < 1.0))
+			return -1;
+		zmax = fmax(zmax, z[k]);
+		pw[k] = 1.0;
+		sum[k] = 1.0;
+	}
+	if (zmax == 0.0)
+		goto done;
+	if (HypSeriesCost(a, b, c, zmax) > CRM_HYP_FAST_TERMS)
+		return -1;
+	for (i = 0; i < CRM_HYP_FAST_TERMS; i++)
+	{
+		double		di = (double) i;
+		double		next;
+		int			converged = 1;
+
+		coef *= (a + di) * (b + di) / ((c + di) * (di + 1.0));
+		for (k = 0; k < n; k++)
+		{
+			pw[k] *= z[k];
+			sum[k] += coef * pw[k];
+		}
+		if (coef > 1e250)
+		{
+			coef *= 1e-250;
+			for (k = 0; k < n; k++)
+				sum[k] *= 1e-250;
+			logscale += 575.64627324851142;	/* 250 ln 10 */
+		}
+		/*
+		 * Term ratios from here on are f(m) z, f(m) - 1 = (A m + B) / ((c+m)(m+1))
+		 * with A = a+b-c-1, B = ab-c, so f(m) <= 1 + A+/(i+2) + B+/((c+i+1)(i+2))
+		 * for m > i: a geometric bound on the tail once that is below 1.
+		 */
+		next = (1.0 + fmax(a + b - c - 1.0, 0.0) / (di + 2.0) +
+				fmax(a * b - c, 0.0) / ((c + di + 1.0) * (di + 2.0))) * zmax;
+		if (next >= 1.0)
+			continue;
+		for (k = 0; k < n && converged; k++)
+			converged = coef * pw[k] * next <= 1e-17 * (1.0 - next) * sum[k];
+		if (converged)
+			goto done;
+	}
+	return -1;
+done:
+	for (k = 0; k < n; k++)
+	{
+		logval[k] = log(sum[k]) + logscale;
+		if (!isfinite(logval[k]))
+			return -1;
+	}
+	return 0;
+}
+
 /* --- upper incomplete gamma ------------------------------------------- */
 
 /* log Gamma(s, x) by the Legendre continued fraction (modified Lentz), x > 1 + s. */
