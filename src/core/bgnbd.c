@@ -415,6 +415,17 @@ LogAliveFactor(const double par[4], int m, double x, double tx, double T)
 	return (d > 0) ? -(d + log1p(exp(-d))) : -log1p(exp(d));
 }
 
+/* The alive expectation below, given lf = log of its 2F1. */
+static double
+AliveFromLog2F1(const double par[4], double m, double t, double x, double T, double lf)
+{
+	double		c = par[2] + par[3] + x + m - 1.0;
+	double		y = lf - (par[0] + x) * log1p(t / (par[1] + T));
+
+	/* positive in exact arithmetic (both factors change sign at a = 1) */
+	return fmax(0.0, c / (par[2] - 1.0) * (-expm1(y)));
+}
+
 /*
  * K/(a-1) * [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m; a+b+x+m-1; t/(u+t))],
  * u = alpha + T, K = a+b+x+m-1: the expected purchases in t of a customer
@@ -424,22 +435,17 @@ static int
 AliveExpectation(const double par[4], int m, double t, double x, double T, double *out)
 {
 	double		r = par[0],
-				alpha = par[1],
 				a = par[2],
 				b = par[3];
-	double		u = alpha + T;
+	double		u = par[1] + T;
 	double		c = a + b + x + m - 1.0;
-	double		lf,
-				y;
-
 	double		z = t / (u + t);
+	double		lf;
 
 	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0 &&
 		crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
 		return -1;
-	y = lf - (r + x) * log1p(t / u);
-	/* positive in exact arithmetic (both factors change sign at a = 1) */
-	*out = fmax(0.0, c / (a - 1.0) * (-expm1(y)));
+	*out = AliveFromLog2F1(par, m, t, x, T, lf);
 	return isfinite(*out) ? 0 : -1;
 }
 
@@ -512,12 +518,12 @@ crm_bgnbd_conditional_multi(const double par[4], int modified, const double *t, 
 	double		u = par[1] + T;
 	double		m = modified ? 1.0 : 0.0;
 	double		c = a + b + x + m - 1.0;
-	double		z[64],
-				lf[64];
+	double		z[CRM_HYP_FAST_MAX_Z],
+				lf[CRM_HYP_FAST_MAX_Z];
 	int			k;
 
-	/* one shared series: away from a = 1, positive parameters, at most 64 horizons */
-	if (n >= 1 && n <= 64 && fabs(a - 1.0) >= A_ONE_DELTA && c > 0.0)
+	/* one shared series: away from a = 1, positive parameters, few enough horizons */
+	if (n >= 1 && n <= CRM_HYP_FAST_MAX_Z && fabs(a - 1.0) >= A_ONE_DELTA && c > 0.0)
 	{
 		double		la = LogAliveFactor(par, modified, x, tx, T);
 		int			ok = 1;
@@ -531,9 +537,7 @@ crm_bgnbd_conditional_multi(const double par[4], int modified, const double *t, 
 		{
 			for (k = 0; k < n && ok; k++)
 			{
-				double		y = lf[k] - (r + x) * log1p(t[k] / u);
-
-				out[k] = fmax(0.0, c / (a - 1.0) * (-expm1(y))) * exp(la);
+				out[k] = AliveFromLog2F1(par, m, t[k], x, T, lf[k]) * exp(la);
 				ok = isfinite(out[k]);
 			}
 			if (ok)

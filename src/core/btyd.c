@@ -33,7 +33,7 @@
 #define SUBSAMPLE_MIN 60000
 #define SUBSAMPLE_SIZE 30000
 #define MAX_CLV_STEPS 100000
-#define CLV_BLOCK 64			/* horizons evaluated together (shared series) */
+#define CLV_BLOCK CRM_HYP_FAST_MAX_Z	/* horizons evaluated together (one series) */
 
 /* Writes a printf-style message into msg (when there is room). */
 static void SetMsg(char *msg, size_t msglen, const char *fmt,...) __attribute__((format(printf, 3, 4)));
@@ -306,15 +306,11 @@ crm_merge_rfm(crm_rfm_pattern *p, size_t n)
 	return m > 0 ? m : n;
 }
 
-/* Strict (x, tx, T) order, inlined for the sort. */
+/* Strict (x, tx, T) order for the sort (CmpRfm inlined). */
 static inline int
-RfmLess(const crm_rfm_pattern *a, const crm_rfm_pattern *b)
+RfmBefore(const crm_rfm_pattern *a, const crm_rfm_pattern *b)
 {
-	if (a->x != b->x)
-		return a->x < b->x;
-	if (a->tx != b->tx)
-		return a->tx < b->tx;
-	return a->T < b->T;
+	return CmpRfm(a, b) < 0;
 }
 
 /* Swaps two patterns. */
@@ -337,9 +333,9 @@ SiftRfm(crm_rfm_pattern *p, size_t i, size_t n)
 
 		if (c >= n)
 			return;
-		if (c + 1 < n && RfmLess(&p[c], &p[c + 1]))
+		if (c + 1 < n && RfmBefore(&p[c], &p[c + 1]))
 			c++;
-		if (!RfmLess(&p[i], &p[c]))
+		if (!RfmBefore(&p[i], &p[c]))
 			return;
 		SwapRfm(&p[i], &p[c]);
 		i = c;
@@ -372,11 +368,11 @@ SortRfm(crm_rfm_pattern *p, size_t n, int depth)
 			}
 			return;
 		}
-		if (RfmLess(&p[mid], &p[0]))
+		if (RfmBefore(&p[mid], &p[0]))
 			SwapRfm(&p[mid], &p[0]);
-		if (RfmLess(&p[n - 1], &p[0]))
+		if (RfmBefore(&p[n - 1], &p[0]))
 			SwapRfm(&p[n - 1], &p[0]);
-		if (RfmLess(&p[n - 1], &p[mid]))
+		if (RfmBefore(&p[n - 1], &p[mid]))
 			SwapRfm(&p[n - 1], &p[mid]);
 		pivot = p[mid];
 		/* Hoare partition: p[0..j] <= pivot <= p[j+1..n) */
@@ -384,9 +380,9 @@ SortRfm(crm_rfm_pattern *p, size_t n, int depth)
 		j = n - 1;
 		for (;;)
 		{
-			while (RfmLess(&p[i], &pivot))
+			while (RfmBefore(&p[i], &pivot))
 				i++;
-			while (RfmLess(&pivot, &p[j]))
+			while (RfmBefore(&pivot, &p[j]))
 				j--;
 			if (i >= j)
 				break;
@@ -412,7 +408,7 @@ SortRfm(crm_rfm_pattern *p, size_t n, int depth)
 		crm_rfm_pattern v = p[i];
 		size_t		j = i;
 
-		while (j > 0 && RfmLess(&v, &p[j - 1]))
+		while (j > 0 && RfmBefore(&v, &p[j - 1]))
 		{
 			p[j] = p[j - 1];
 			j--;
@@ -1486,20 +1482,19 @@ crm_clv(crm_model_kind kind, const double *par, double spend,
 
 		for (j = 0; j < nb; j++)
 			tk[j] = fmin((double) (k + j) * step, horizon);
+		/* both return finite values or -1 */
 		if (kind == CRM_PNBD)
 			rc = crm_pnbd_conditional_multi(par, tk, nb, x, tx, T, e);
 		else
 			rc = crm_bgnbd_conditional_multi(par, kind == CRM_MBGNBD, tk, nb, x, tx, T, e);
-		for (j = 0; j < nb && rc == 0; j++)
+		if (rc != 0)
+			return NumericResult(-1, out, "CLV", msg, msglen);
+		for (j = 0; j < nb; j++)
 		{
-			if (!isfinite(e[j]))
-				rc = -1;
 			disc /= 1.0 + rate;
 			sum += (e[j] - prev) * disc;
 			prev = e[j];
 		}
-		if (rc != 0)
-			return NumericResult(-1, out, "CLV", msg, msglen);
 	}
 	*out = sum * spend;
 	return NumericResult(0, out, "CLV", msg, msglen);

@@ -743,25 +743,10 @@ int
 crm_pnbd_conditional(const double par[4], double t, double x, double tx, double T,
 					 double *out)
 {
-	double		lp;
-	double		v;
-
-	if (!(t >= 0.0) || !isfinite(t) || crm_pnbd_log_p_alive(par, x, tx, T, &lp) != 0)
-		return -1;
-	if (t == 0.0)
-	{
-		*out = 0.0;
-		return 0;
-	}
-	v = exp(lp + log(par[0] + x) + log(par[3] + T) - log(par[1] + T) +
-			LogPowerDiff(par[2], par[3] + T, t));
-	if (!isfinite(v))
-		return -1;
-	*out = v;
-	return 0;
+	return crm_pnbd_conditional_multi(par, &t, 1, x, tx, T, out);
 }
 
-/* Conditional expectations at several horizons (see pnbd.h). */
+/* Conditional expectations at several horizons, the formula above (see pnbd.h). */
 int
 crm_pnbd_conditional_multi(const double par[4], const double *t, int n, double x, double tx,
 						   double T, double *out)

@@ -564,15 +564,15 @@ crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 int
 crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double *logval)
 {
-	double		pw[64],
-				sum[64];
+	double		pw[CRM_HYP_FAST_MAX_Z],
+				sum[CRM_HYP_FAST_MAX_Z];
 	double		coef = 1.0,
 				zmax = 0.0,
 				logscale = 0.0;
 	int			i,
 				k;
 
-	if (n < 1 || n > 64 || !(a > 0.0) || !(b > 0.0) || !(c > 0.0) ||
+	if (n < 1 || n > CRM_HYP_FAST_MAX_Z || !(a > 0.0) || !(b > 0.0) || !(c > 0.0) ||
 		!isfinite(a) || !isfinite(b) || !isfinite(c))
 		return -1;
 	for (k = 0; k < n; k++)

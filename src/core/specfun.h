@@ -47,10 +47,12 @@ int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
 /*
  * Fast path: log 2F1(a, b; c; z[k]) for k < n from one shared power series,
  * for a, b, c > 0 and 0 <= z[k] < 1 (every term positive, so no
- * cancellation). Returns -1 without touching logval when the series would
- * need more than CRM_HYP_FAST_TERMS terms; callers then use crm_log_hyp2f1.
+ * cancellation), 1 <= n <= CRM_HYP_FAST_MAX_Z. Returns -1 when the series
+ * would need more than CRM_HYP_FAST_TERMS terms; callers then use
+ * crm_log_hyp2f1.
  */
 #define CRM_HYP_FAST_TERMS 400
+#define CRM_HYP_FAST_MAX_Z 64	/* most z values per call */
 int			crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n,
 								double *logval);
 
