@@ -51,7 +51,7 @@ FROM cal, models GROUP BY 1 ORDER BY 1;
 SQL
 
 gnuplot <<GP || exit 1
-set terminal pngcairo size 800,500 font "DejaVu Sans,11"
+set terminal pngcairo noenhanced size 800,500 font "DejaVu Sans,11"
 set output "docs/img/cdnow_calibration_holdout.png"
 set title "CDNOW: holdout purchases (weeks 40-78) by calibration frequency"
 set xlabel "repeat purchases in calibration (weeks 1-39)"
@@ -90,7 +90,7 @@ SQL
 top20=$(awk '$1 == 20 { print $2 }' "$work/pareto.dat")
 
 gnuplot <<GP || exit 1
-set terminal pngcairo size 800,500 font "DejaVu Sans,11"
+set terminal pngcairo noenhanced size 800,500 font "DejaVu Sans,11"
 set output "docs/img/health_band_history.png"
 set title "Sample data (20,000 customers): health bands, weekly refresh, H1 2026"
 set xdata time
@@ -111,7 +111,7 @@ set title "Sample data: cumulative share of 12-month revenue by customer rank"
 set xlabel "top p% of customers by 12-month revenue"
 set ylabel "share of 12-month revenue (%)"
 set xrange [0:100]
-set key bottom right
+set key inside bottom right
 set arrow from 20, graph 0 to 20, graph 1 nohead dt 3
 set label sprintf("top 20%%: %s%%", "$top20") at 22, 10
 plot "$work/pareto.dat" using 1:2 with lines lw 2 title "crm.revenue_pareto_curve", \
