@@ -80,7 +80,8 @@ maintenance_work_mem = '512MB'
 max_wal_size = '4GB'
 max_parallel_workers_per_gather = 2
 CONF
-	as_pg "$PGBIN/pg_ctl" -D "$CRM_PGDIR/data" -l "$CRM_PGDIR/server.log" -w -t 60 start >/dev/null \
+	# glibc malloc on transparent huge pages (docs/operations.md, "Performance settings")
+	as_pg env GLIBC_TUNABLES=glibc.malloc.hugetlb=1 "$PGBIN/pg_ctl" -D "$CRM_PGDIR/data" -l "$CRM_PGDIR/server.log" -w -t 60 start >/dev/null \
 		|| { tail -30 "$CRM_PGDIR/server.log"; return 1; }
 	trap stop_cluster EXIT
 	"$PGBIN/createdb" crm_test || return 1

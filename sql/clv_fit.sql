@@ -96,6 +96,33 @@ SELECT abs(crm.model_param(d, 'r') / crm.model_param(m.model, 'r') - 1) < 1e-6 A
 FROM (SELECT crm.fit_bgnbd(x, t_x, age, 'week') AS d FROM clv_sim, generate_series(1, 2)) q,
 	 clv_models m WHERE m.name = 'bgnbd';
 
+-- From 2^20 buffered rows on, the transition state merges identical patterns
+-- before it grows: 350 copies of every customer (1,050,000 rows) give the same
+-- parameters with 350 times the log-likelihood and the customers.
+SELECT abs(crm.model_param(d, 'r') / crm.model_param(m.model, 'r') - 1) < 1e-6 AS r_same,
+	   abs(crm.model_param(d, 'b') / crm.model_param(m.model, 'b') - 1) < 1e-6 AS b_same,
+	   abs(crm.model_param(d, 'loglik') / crm.model_param(m.model, 'loglik') - 350) < 1e-6 AS loglik_350x,
+	   crm.model_param(d, 'n') AS n
+FROM (SELECT crm.fit_bgnbd(x, t_x, age, 'week') AS d FROM clv_sim, generate_series(1, 350)) q,
+	 clv_models m WHERE m.name = 'bgnbd';
+
+-- Aggregates over the same arguments share one transition state: the first
+-- final function compresses it in place, the second still sees every customer.
+SELECT s.b::text = m.model::text AS bgnbd_same,
+	   s.p::text = (SELECT crm.fit_pnbd(x, t_x, age, 'week') FROM clv_sim)::text AS pnbd_same
+FROM (SELECT crm.fit_bgnbd(x, t_x, age, 'week') AS b, crm.fit_pnbd(x, t_x, age, 'week') AS p
+	  FROM clv_sim) s, clv_models m
+WHERE m.name = 'bgnbd';
+
+-- One state per group under hashed grouping: each group's model equals the
+-- model fitted to that group's rows alone.
+SET enable_sort = off;
+SELECT count(*) AS groups,
+	   bool_and(g.model::text = (SELECT crm.fit_bgnbd(x, t_x, age, 'week') FROM clv_sim s
+								 WHERE s.id % 3 = g.k)::text) AS per_group_same
+FROM (SELECT id % 3 AS k, crm.fit_bgnbd(x, t_x, age, 'week') AS model FROM clv_sim GROUP BY 1) g;
+RESET enable_sort;
+
 -- Penalizer: a lower likelihood and a smaller penalized norm (parameters in units
 -- where mean T = 1, so alpha / mean T) than the unpenalized optimum, as L2 shrinkage must.
 WITH f AS (

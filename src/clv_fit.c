@@ -7,10 +7,14 @@
  * The state is the varlena type crm.rfm_patterns: the rows seen so far as
  * (x, t_x, T, n) patterns (for spend rows (x, m, 0, n), for sBG rows
  * (period, alive, 0, 1)), plus the unit and penalizer, which must be the same
- * in every row. The transition appends in place; when the buffer fills,
- * identical patterns are merged (crm_merge_rfm) and only if that frees too
- * little is the buffer doubled. Combine concatenates, so parallel workers
- * each collect their share and the leader fits once.
+ * in every row. While aggregating, the state is an expanded object (like
+ * array_append's arrays) in its own child of the aggregate context, so the
+ * executor neither copies nor re-parents it on every growth, and its large
+ * buffers get huge pages (bigmem.h). When the buffer fills, identical patterns are merged
+ * (crm_merge_rfm) and only if that frees too little is it doubled. Flattened
+ * (for a parallel worker's tuple, send/out or a spill), it holds exactly its
+ * patterns. Combine appends, so parallel workers each collect their share
+ * and the leader fits once.
  *
  *-------------------------------------------------------------------------
  */
@@ -25,8 +29,10 @@
 #include "miscadmin.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
+#include "utils/expandeddatum.h"
 #include "utils/memutils.h"
 
+#include "bigmem.h"
 #include "btyd.h"
 #include "model_type.h"
 #include "pgutil.h"
@@ -37,6 +43,8 @@
 #define SHAPE_COHORT	3		/* (period, alive, 0, 1) */
 
 #define PATTERNS_MIN_CAPACITY 64
+/* Buffers of at least this many patterns merge duplicates before growing (32 MB). */
+#define PATTERNS_MERGE_AT (INT64CONST(1) << 20)
 
 typedef struct PatternState
 {
@@ -50,6 +58,15 @@ typedef struct PatternState
 } PatternState;
 
 #define PATTERN_STATE_SIZE(cap) (offsetof(PatternState, p) + (Size) (cap) * sizeof(crm_rfm_pattern))
+
+/* Expanded form of a state: the flat buffer, grown in place, in the object's context. */
+typedef struct PatternsExpanded
+{
+	ExpandedObjectHeader hdr;
+	PatternState *st;			/* palloc'd in hdr.eoh_context */
+	int			unit_len;		/* bytes of the unit text in unit, -1 if none */
+	char		unit[16];		/* unit text of the rows (parsed once) */
+} PatternsExpanded;
 
 PG_FUNCTION_INFO_V1(rfm_patterns_in);
 PG_FUNCTION_INFO_V1(rfm_patterns_out);
@@ -66,18 +83,26 @@ PG_FUNCTION_INFO_V1(clv_fit_gg_final);
 PG_FUNCTION_INFO_V1(clv_fit_sbg_final);
 PG_FUNCTION_INFO_V1(clv_fit_sbg_array);
 
-/* An empty state with room for `capacity` patterns, in the current context. */
+/* Raises the "too many patterns" ERROR when `capacity` patterns would not fit a varlena. */
+static void
+CheckCapacity(int64 capacity)
+{
+	if (capacity < 0 || PATTERN_STATE_SIZE(capacity) > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct patterns to fit (%lld)", (long long) capacity),
+				 errhint("Round t_x and age to whole units (e.g. days or weeks) so that customers share patterns.")));
+}
+
+/* An empty flat state with room for `capacity` patterns, in the current context. */
 static PatternState *
 NewState(int32 shape, double unit_days, double penalizer, int64 capacity)
 {
 	PatternState *st;
 
-	if (PATTERN_STATE_SIZE(capacity) > MaxAllocSize)
-		ereport(ERROR,
-				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
-				 errmsg("too many distinct patterns to fit (%lld)", (long long) capacity),
-				 errhint("Round t_x and age to whole units (e.g. days or weeks) so that customers share patterns.")));
+	CheckCapacity(capacity);
 	st = palloc(PATTERN_STATE_SIZE(capacity));
+	crm_advise_huge(st, PATTERN_STATE_SIZE(capacity));
 	SET_VARSIZE(st, PATTERN_STATE_SIZE(capacity));
 	st->shape = shape;
 	st->unit_days = unit_days;
@@ -87,12 +112,89 @@ NewState(int32 shape, double unit_days, double penalizer, int64 capacity)
 	return st;
 }
 
-/* A state argument as a readable 4-byte-header varlena, checked. */
+/*
+ * st moved to a buffer with room for at least `need` patterns, in st's
+ * context (a fresh buffer, not repalloc, so that it gets huge pages).
+ */
 static PatternState *
-StateArg(FunctionCallInfo fcinfo, int argno)
+EnlargeState(PatternState *st, int64 need)
 {
-	PatternState *st = (PatternState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
+	int64		cap = Max(st->capacity, PATTERNS_MIN_CAPACITY);
+	PatternState *dst;
 
+	while (cap < need)
+		cap *= 2;
+	CheckCapacity(cap);
+	dst = MemoryContextAlloc(GetMemoryChunkContext(st), PATTERN_STATE_SIZE(cap));
+	crm_advise_huge(dst, PATTERN_STATE_SIZE(cap));
+	memcpy(dst, st, PATTERN_STATE_SIZE(st->npatterns));
+	SET_VARSIZE(dst, PATTERN_STATE_SIZE(cap));
+	dst->capacity = cap;
+	pfree(st);
+	return dst;
+}
+
+/* Size of the flat form of an expanded state: exactly its patterns. */
+static Size
+PatternsFlatSize(ExpandedObjectHeader *eohptr)
+{
+	return PATTERN_STATE_SIZE(((PatternsExpanded *) eohptr)->st->npatterns);
+}
+
+/* Writes the flat form of an expanded state (capacity = patterns in use). */
+static void
+PatternsFlattenInto(ExpandedObjectHeader *eohptr, void *result, Size allocated_size)
+{
+	const PatternState *st = ((PatternsExpanded *) eohptr)->st;
+	PatternState *out = (PatternState *) result;
+
+	Assert(allocated_size == PATTERN_STATE_SIZE(st->npatterns));
+	memcpy(out, st, PATTERN_STATE_SIZE(st->npatterns));
+	out->capacity = st->npatterns;
+	SET_VARSIZE(out, allocated_size);
+}
+
+static const ExpandedObjectMethods PatternsMethods = {
+	PatternsFlatSize,
+	PatternsFlattenInto
+};
+
+/* A new expanded state in its own child of aggcontext: a copy of src's header and patterns. */
+static PatternsExpanded *
+NewExpanded(MemoryContext aggcontext, const PatternState *src, int64 capacity)
+{
+	MemoryContext objcxt = AllocSetContextCreate(aggcontext, "crm.rfm_patterns",
+												 ALLOCSET_SMALL_SIZES);
+	PatternsExpanded *eo = MemoryContextAlloc(objcxt, sizeof(PatternsExpanded));
+	MemoryContext old = MemoryContextSwitchTo(objcxt);
+
+	EOH_init_header(&eo->hdr, &PatternsMethods, objcxt);
+	eo->unit_len = -1;
+	eo->st = NewState(src->shape, src->unit_days, src->penalizer,
+					  Max(Max(capacity, src->npatterns), PATTERNS_MIN_CAPACITY));
+	eo->st->npatterns = src->npatterns;
+	memcpy(eo->st->p, src->p, (Size) src->npatterns * sizeof(crm_rfm_pattern));
+	MemoryContextSwitchTo(old);
+	return eo;
+}
+
+/* The flat state behind a datum: an expanded state's buffer, or the detoasted varlena, checked. */
+static PatternState *
+ReadState(Datum d)
+{
+	PatternState *st;
+
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods != &PatternsMethods)
+			ereport(ERROR,
+					(errcode(ERRCODE_DATA_CORRUPTED),
+					 errmsg("invalid crm.rfm_patterns value")));
+		return ((PatternsExpanded *) eoh)->st;
+	}
+	st = (PatternState *) PG_DETOAST_DATUM(d);
 	if (VARSIZE(st) < PATTERN_STATE_SIZE(0) || st->npatterns < 0 || st->npatterns > st->capacity ||
 		VARSIZE(st) != PATTERN_STATE_SIZE(st->capacity))
 		ereport(ERROR,
@@ -101,65 +203,91 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 	return st;
 }
 
-/* The in-place state of a transition call (argument 0 not NULL). */
+/* A state argument, read only (see ReadState). */
 static PatternState *
-TransState(FunctionCallInfo fcinfo)
+StateArg(FunctionCallInfo fcinfo, int argno)
 {
-	PatternState *st = (PatternState *) PG_GETARG_POINTER(0);
-
-	if (VARATT_IS_EXTENDED(st))	/* e.g. read back from a hash-agg spill */
-		st = StateArg(fcinfo, 0);
-	return st;
+	return ReadState(PG_GETARG_DATUM(argno));
 }
 
-/* A copy of src with room for at least `need` patterns (current context). */
-static PatternState *
-GrowState(const PatternState *src, int64 need)
+/*
+ * The writable expanded state of argument 0 of a transition or combine call:
+ * the argument itself when it is our read-write object owned by aggcontext,
+ * else a copy (a flat value, e.g. read back from a spill).
+ */
+static PatternsExpanded *
+WritableState(FunctionCallInfo fcinfo, MemoryContext aggcontext)
 {
-	int64		cap = Max(src->capacity, PATTERNS_MIN_CAPACITY);
-	PatternState *dst;
+	Datum		d = PG_GETARG_DATUM(0);
 
-	while (cap < need)
-		cap *= 2;
-	dst = NewState(src->shape, src->unit_days, src->penalizer, cap);
-	dst->npatterns = src->npatterns;
-	memcpy(dst->p, src->p, (Size) src->npatterns * sizeof(crm_rfm_pattern));
-	return dst;
+	if (VARATT_IS_EXTERNAL_EXPANDED_RW(DatumGetPointer(d)))
+	{
+		ExpandedObjectHeader *eoh = DatumGetEOHP(d);
+
+		if (eoh->eoh_methods == &PatternsMethods &&
+			MemoryContextGetParent(eoh->eoh_context) == aggcontext)
+			return (PatternsExpanded *) eoh;
+	}
+	return NewExpanded(aggcontext, ReadState(d), 0);
 }
 
-/* Makes room for one more pattern: compress first, grow if that freed too little. */
-static PatternState *
-Reserve(PatternState *st)
+/*
+ * Appends pattern (x, tx, T) with weight 1. A full buffer doubles; from
+ * PATTERNS_MERGE_AT patterns on it first merges identical patterns (if
+ * `merge`) and doubles only if that freed too little. Below that, merging
+ * is left to the final function's single pass (it costs more than growing).
+ */
+static void
+AddPattern(PatternsExpanded *eo, double x, double tx, double T, bool merge)
 {
-	if (st->npatterns < st->capacity)
-		return st;
-	st->npatterns = (int64) crm_merge_rfm(st->p, (size_t) st->npatterns);
-	if (st->npatterns * 4 > st->capacity * 3)
-		st = GrowState(st, st->capacity * 2);
-	return st;
+	PatternState *st = eo->st;
+	crm_rfm_pattern *p;
+
+	if (st->npatterns >= st->capacity)
+	{
+		if (merge && st->capacity >= PATTERNS_MERGE_AT)
+			st->npatterns = (int64) crm_merge_rfm(st->p, (size_t) st->npatterns);
+		if (st->npatterns * 4 > st->capacity * 3)
+			eo->st = st = EnlargeState(st, st->capacity * 2);
+	}
+	p = &st->p[st->npatterns++];
+	p->x = x;
+	p->tx = tx;
+	p->T = T;
+	p->n = 1.0;
 }
 
-/* Checks the aggregate context and the unit/penalizer arguments; returns the state. */
-static PatternState *
+/* Checks the aggregate context and the unit/penalizer arguments; returns the writable state. */
+static PatternsExpanded *
 StepState(FunctionCallInfo fcinfo, int32 shape, int unit_arg, int pen_arg, const char *aggname)
 {
 	MemoryContext aggcontext;
 	double		unit_days = 0.0;
 	double		penalizer = 0.0;
-	PatternState *st;
+	PatternsExpanded *eo = NULL;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		ereport(ERROR,
 				(errcode(ERRCODE_FEATURE_NOT_SUPPORTED),
 				 errmsg("%s transition called in non-aggregate context", aggname)));
+	if (!PG_ARGISNULL(0))
+		eo = WritableState(fcinfo, aggcontext);
 	if (unit_arg >= 0)
 	{
+		text	   *unit;
+
 		if (PG_ARGISNULL(unit_arg))
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("time unit of %s must not be NULL", aggname),
 					 errhint("Pass the unit the summaries were built with: 'day', 'week', 'month' or 'year'.")));
-		unit_days = ClvUnitDays(PG_GETARG_TEXT_PP(unit_arg));
+		unit = PG_GETARG_TEXT_PP(unit_arg);
+		/* the unit is a constant: parse it only when it differs from the last row's */
+		if (eo != NULL && eo->unit_len == VARSIZE_ANY_EXHDR(unit) &&
+			memcmp(eo->unit, VARDATA_ANY(unit), eo->unit_len) == 0)
+			unit_days = eo->st->unit_days;
+		else
+			unit_days = ClvUnitDays(unit);
 	}
 	if (pen_arg >= 0 && pen_arg < PG_NARGS())
 	{
@@ -175,59 +303,69 @@ StepState(FunctionCallInfo fcinfo, int32 shape, int unit_arg, int pen_arg, const
 					 errmsg("penalizer %g of %s is out of range", penalizer, aggname),
 					 errhint("The penalizer must be a finite number >= 0 (0 = none).")));
 	}
-	if (PG_ARGISNULL(0))
-		return NewState(shape, unit_days, penalizer, PATTERNS_MIN_CAPACITY);
-	st = TransState(fcinfo);
-	if (st->unit_days != unit_days || st->penalizer != penalizer)
+	if (eo == NULL)
+	{
+		PatternState head;
+
+		head.shape = shape;
+		head.unit_days = unit_days;
+		head.penalizer = penalizer;
+		head.npatterns = 0;
+		eo = NewExpanded(aggcontext, &head, PATTERNS_MIN_CAPACITY);
+	}
+	else if (eo->st->shape != shape || eo->st->unit_days != unit_days || eo->st->penalizer != penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("unit and penalizer of %s must be the same in every row", aggname),
 				 errhint("Pass constants, not columns, as unit and penalizer.")));
-	return st;
+	if (unit_arg >= 0 && eo->unit_len < 0)
+	{
+		text	   *unit = PG_GETARG_TEXT_PP(unit_arg);
+
+		if (VARSIZE_ANY_EXHDR(unit) <= (int) sizeof(eo->unit))
+		{
+			eo->unit_len = VARSIZE_ANY_EXHDR(unit);
+			memcpy(eo->unit, VARDATA_ANY(unit), eo->unit_len);
+		}
+	}
+	return eo;
 }
 
 /* Transition of the BG/NBD, MBG/NBD and Pareto/NBD fits: (x, t_x, T, unit [, penalizer]). */
 Datum
 clv_fit_rfm_step(PG_FUNCTION_ARGS)
 {
-	PatternState *st = StepState(fcinfo, SHAPE_RFM, 4, 5, "crm.fit_*");
+	PatternsExpanded *eo = StepState(fcinfo, SHAPE_RFM, 4, 5, "crm.fit_*");
 	double		x, tx, T;
 	char		msg[256];
-	crm_rfm_pattern *p;
 
 	/* Rows with a NULL summary (no purchase before as_of) are skipped. */
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2) || PG_ARGISNULL(3))
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 	x = PG_GETARG_FLOAT8(1);
 	tx = PG_GETARG_FLOAT8(2);
 	T = PG_GETARG_FLOAT8(3);
 	/* First seen exactly at as_of: likelihood 1 in every model, no information. */
 	if (x == 0.0 && tx == 0.0 && T == 0.0)
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 	if (crm_check_rfm(x, tx, T, msg, sizeof(msg)) != CRM_OK)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid customer summary (x = %g, t_x = %g, age = %g): %s", x, tx, T, msg),
 				 errhint("Build the rows with crm.btyd_summary: x >= 0, 0 <= t_x <= age, age > 0.")));
-	st = Reserve(st);
-	p = &st->p[st->npatterns++];
-	p->x = x;
-	p->tx = tx;
-	p->T = T;
-	p->n = 1.0;
-	PG_RETURN_POINTER(st);
+	AddPattern(eo, x, tx, T, true);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 }
 
 /* Transition of the Gamma-Gamma fit: (x, monetary [, penalizer]); x = 0 rows carry no information. */
 Datum
 clv_fit_spend_step(PG_FUNCTION_ARGS)
 {
-	PatternState *st = StepState(fcinfo, SHAPE_SPEND, -1, 3, "crm.fit_gamma_gamma");
+	PatternsExpanded *eo = StepState(fcinfo, SHAPE_SPEND, -1, 3, "crm.fit_gamma_gamma");
 	double		x, m;
-	crm_rfm_pattern *p;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 	x = PG_GETARG_FLOAT8(1);
 	m = PG_GETARG_FLOAT8(2);
 	if (!isfinite(x) || x < 0.0 || x != floor(x))
@@ -236,33 +374,27 @@ clv_fit_spend_step(PG_FUNCTION_ARGS)
 				 errmsg("x = %g is invalid for crm.fit_gamma_gamma", x),
 				 errhint("x is the number of repeat purchases: an integer >= 0.")));
 	if (x == 0.0)
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 	if (!isfinite(m) || m <= 0.0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("monetary = %g is invalid for a customer with x = %g", m, x),
 				 errdetail("The Gamma-Gamma model needs a positive mean spend for every customer with repeat purchases."),
 				 errhint("Exclude customers whose repeat purchases total 0, e.g. WHERE monetary > 0.")));
-	st = Reserve(st);
-	p = &st->p[st->npatterns++];
-	p->x = x;
-	p->tx = m;
-	p->T = 0.0;
-	p->n = 1.0;
-	PG_RETURN_POINTER(st);
+	AddPattern(eo, x, m, 0.0, true);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 }
 
 /* Transition of the sBG aggregate: (period, alive, unit). */
 Datum
 clv_fit_cohort_step(PG_FUNCTION_ARGS)
 {
-	PatternState *st = StepState(fcinfo, SHAPE_COHORT, 3, -1, "crm.fit_sbg");
+	PatternsExpanded *eo = StepState(fcinfo, SHAPE_COHORT, 3, -1, "crm.fit_sbg");
 	int32		period;
 	double		alive;
-	crm_rfm_pattern *p;
 
 	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
-		PG_RETURN_POINTER(st);
+		PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 	period = PG_GETARG_INT32(1);
 	alive = PG_GETARG_FLOAT8(2);
 	if (period < 0 || period > 100000)
@@ -275,22 +407,17 @@ clv_fit_cohort_step(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("alive = %g in period %d is invalid", alive, period),
 				 errhint("alive counts customers still active: a finite number >= 0.")));
-	if (st->npatterns >= st->capacity)
-		st = GrowState(st, st->capacity * 2);
-	p = &st->p[st->npatterns++];
-	p->x = period;
-	p->tx = alive;
-	p->T = 0.0;
-	p->n = 1.0;
-	PG_RETURN_POINTER(st);
+	/* not merged: a period given twice must reach the final function */
+	AddPattern(eo, period, alive, 0.0, false);
+	PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 }
 
-/* Combine: concatenates two partial states (parallel workers). */
+/* Combine: appends the second partial state to the first (parallel workers). */
 Datum
 clv_fit_combine(PG_FUNCTION_ARGS)
 {
 	MemoryContext aggcontext;
-	PatternState *a;
+	PatternsExpanded *eo;
 	PatternState *b;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
@@ -305,17 +432,17 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	}
 	b = StateArg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(GrowState(b, b->npatterns));
-	a = TransState(fcinfo);
-	if (a->shape != b->shape || a->unit_days != b->unit_days || a->penalizer != b->penalizer)
+		PG_RETURN_DATUM(EOHPGetRWDatum(&NewExpanded(aggcontext, b, 0)->hdr));
+	eo = WritableState(fcinfo, aggcontext);
+	if (eo->st->shape != b->shape || eo->st->unit_days != b->unit_days || eo->st->penalizer != b->penalizer)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine fit states with different unit or penalizer")));
-	if (a->npatterns + b->npatterns > a->capacity)
-		a = GrowState(a, a->npatterns + b->npatterns);
-	memcpy(a->p + a->npatterns, b->p, (Size) b->npatterns * sizeof(crm_rfm_pattern));
-	a->npatterns += b->npatterns;
-	PG_RETURN_POINTER(a);
+	if (eo->st->npatterns + b->npatterns > eo->st->capacity)
+		eo->st = EnlargeState(eo->st, eo->st->npatterns + b->npatterns);
+	memcpy(eo->st->p + eo->st->npatterns, b->p, (Size) b->npatterns * sizeof(crm_rfm_pattern));
+	eo->st->npatterns += b->npatterns;
+	PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 }
 
 /* Cancel poll of the core's fits: a pending query cancel or termination stops them. */
@@ -425,9 +552,16 @@ FitRfmFinal(FunctionCallInfo fcinfo, crm_model_kind kind, const char *aggname)
 	st = StateArg(fcinfo, 0);
 	if (st->npatterns == 0)
 		ReportNoRows(aggname, kind);
-	p = palloc((Size) st->npatterns * sizeof(crm_rfm_pattern));
-	memcpy(p, st->p, (Size) st->npatterns * sizeof(crm_rfm_pattern));
+	if (VARATT_IS_EXTERNAL_EXPANDED(DatumGetPointer(PG_GETARG_DATUM(0))))
+		p = st->p;				/* our own buffer: compressing keeps the same multiset */
+	else
+	{
+		p = palloc((Size) st->npatterns * sizeof(crm_rfm_pattern));
+		memcpy(p, st->p, (Size) st->npatterns * sizeof(crm_rfm_pattern));
+	}
 	n = crm_compress_rfm(p, (size_t) st->npatterns);
+	if (p == st->p)
+		st->npatterns = (int64) n;
 	memset(&opt, 0, sizeof(opt));
 	opt.cancel = FitCancelRequested;
 	opt.penalizer = st->penalizer;
@@ -438,7 +572,8 @@ FitRfmFinal(FunctionCallInfo fcinfo, crm_model_kind kind, const char *aggname)
 		CHECK_FOR_INTERRUPTS();
 	if (status != CRM_OK)
 		ReportFit(aggname, &res, status);
-	pfree(p);
+	if (p != st->p)
+		pfree(p);
 	PG_RETURN_POINTER(ClvModelFromFit(&res, st->unit_days, st->penalizer));
 }
 
@@ -646,7 +781,7 @@ rfm_patterns_in(PG_FUNCTION_ARGS)
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid pattern list in crm.rfm_patterns: \"%s\"", str)));
 		if (st->npatterns >= st->capacity)
-			st = GrowState(st, st->capacity * 2);
+			st = EnlargeState(st, st->capacity * 2);
 		st->p[st->npatterns++] = q;
 		p += used;
 		if (*p == ';')

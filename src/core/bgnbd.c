@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "specfun.h"
 
 /* Half-width of the window around a = 1 bridged by interpolation. */
@@ -299,7 +300,7 @@ crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n)
 	prep->n = n;
 	prep->xval = malloc(sizeof(double) * (n + 1));
 	prep->xstart = malloc(sizeof(size_t) * (n + 2));
-	prep->w = malloc(sizeof(double) * (n + 1));
+	prep->w = crm_big_malloc(sizeof(double) * (n + 1));
 	prep->iT = malloc(sizeof(uint32_t) * (n + 1));
 	prep->itx = malloc(sizeof(uint32_t) * (n + 1));
 	prep->uval = malloc(sizeof(double) * (2 * n + 1));

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bigmem.h"
 #include "optim.h"
 #include "pnbd.h"
 #include "specfun.h"
@@ -275,7 +276,7 @@ MergeRfmHashed(crm_rfm_pattern *p, size_t n)
 
 	while (size < 2 * n)
 		size *= 2;
-	if (n >= UINT32_MAX || (slots = malloc(sizeof(uint32_t) * size)) == NULL)
+	if (n >= UINT32_MAX || (slots = crm_big_malloc(sizeof(uint32_t) * size)) == NULL)
 		return 0;
 	memset(slots, 0xff, sizeof(uint32_t) * size);
 	mask = size - 1;
@@ -929,7 +930,7 @@ crm_fit_rfm(crm_model_kind kind, const crm_rfm_pattern *p, size_t n,
 		return out->status = CRM_ERR_NO_REPEAT;
 	}
 	/* scaled, compressed copy without zero-weight patterns */
-	cp = malloc(sizeof(*cp) * n);
+	cp = crm_big_malloc(sizeof(*cp) * n);
 	if (cp == NULL)
 	{
 		SetMsg(out->message, sizeof(out->message), "out of memory");
@@ -1110,7 +1111,7 @@ crm_fit_gg(const crm_spend_pattern *p, size_t n, const crm_fit_options *opt,
 			   "repeat spend to model; use a longer calibration period");
 		return out->status = CRM_ERR_NO_REPEAT;
 	}
-	cp = malloc(sizeof(*cp) * n);
+	cp = crm_big_malloc(sizeof(*cp) * n);
 	if (cp == NULL)
 	{
 		SetMsg(out->message, sizeof(out->message), "out of memory");
