@@ -3,7 +3,9 @@
  * test_pnbd.c
  *	  Pareto/NBD core against independent truth: mpmath reference values
  *	  (test/ref/pnbd_ref.py), brute-force numerical integration of the
- *	  mixture integral, finite-difference gradients, probability identities,
+ *	  mixture integral and of P(alive) (long double, against both the
+ *	  continued fraction and the series/quadrature path of the gradient),
+ *	  finite-difference gradients, probability identities,
  *	  simulation (including an independent event-by-event simulator with a
  *	  holdout period), fit-and-recover, and the published CDNOW fit.
  *
@@ -150,6 +152,178 @@ BruteLogLik(const double *par, double x, double tx, double T)
 	/* L = K s beta^s f(tx)-scale (exp(lt1) + sum) */
 	return lgamma(r + x) - lgamma(r) + r * log(al) + log(s) + s * log(be) + lf0 +
 		log(exp(lt1) + sum);
+}
+
+/* 8-point Gauss-Legendre rule on [-1, 1], positive half. */
+static const long double Gl8Node[4] = {
+	0.18343464249564980493948L, 0.52553240991632898581774L,
+	0.79666647741362673959155L, 0.96028985649753623168356L
+};
+static const long double Gl8Weight[4] = {
+	0.36268378337836198296515L, 0.31370664587788728733796L,
+	0.22238103445337447054436L, 0.10122853629037625915253L
+};
+
+/*
+ * Independent log P(alive) by brute force in long double:
+ *	  1 / P = 1 + s int_tx^T ((alpha+T)/(alpha+tau))^(r+x) ((beta+T)/(beta+tau))^s
+ *	  / (beta+tau) dtau,
+ * composite 8-point Gauss-Legendre in v = log((m + tau) / (m + tx)),
+ * m = min(alpha, beta), on panels growing geometrically from the scale of
+ * the integrand's decay at tx (it peaks there) up to 0.1.
+ */
+static double
+BruteLogPAlive(const double *par, double x, double tx, double T)
+{
+	long double r = par[0], al = par[1], s = par[2], be = par[3];
+	long double p = r + x;
+	long double m = (al < be ? al : be);
+	long double V = logl((m + T) / (m + tx));
+	long double h = 0.1L / (p + s + 2.0L);
+	long double v0 = 0.0L, sum = 0.0L;
+	/* log of the integrand at tx, the scale of the integral */
+	long double phi0 = p * log1pl((T - tx) / (al + tx)) + s * log1pl((T - tx) / (be + tx)) -
+		logl(be + tx);
+	long double li, lq;
+	int			j, k;
+
+	if (!(tx < T))
+		return 0.0;
+	while (v0 < V)
+	{
+		long double w = (h < V - v0) ? h : V - v0;
+		long double part = 0.0L;
+
+		for (j = 0; j < 4; j++)
+			for (k = -1; k <= 1; k += 2)
+			{
+				long double v = v0 + 0.5L * w * (1.0L + k * Gl8Node[j]);
+				long double mt = (m + tx) * expl(v);
+				long double tau = mt - m;
+
+				part += Gl8Weight[j] * mt *
+					expl(-p * logl((al + tau) / (al + tx)) - (s + 1.0L) * logl((be + tau) / (be + tx)));
+			}
+		sum += 0.5L * w * part;
+		v0 += w;
+		if (part * w < 1e-40L * sum)
+			break;
+		h = (1.1L * h < 0.1L) ? 1.1L * h : 0.1L;
+	}
+	/* log(1/P) = log(1 + s e^phi0 sum) */
+	li = logl(s) + phi0 + logl(sum);
+	lq = (li > 0.0L) ? li + log1pl(expl(-li)) : log1pl(expl(li));
+	return (double) -lq;
+}
+
+/*
+ * log P(alive) from the gradient path's loglik: log T1(T) + log K - log L;
+ * *scale gets the size of the terms that cancel.
+ */
+static double
+LogPAliveFromLogLik(const double *par, double x, double tx, double T, double *scale)
+{
+	double		g[4];
+	double		ll = crm_pnbd_loglik(par, x, tx, T, g);
+	double		r = par[0], al = par[1], s = par[2], be = par[3];
+
+	*scale = fabs(ll) + fabs(lgamma(r + x)) + (r + x) * fabs(log(al + T)) + fabs(r * log(al));
+	return -(r + x) * log(al + T) + s * (log(be) - log(be + T)) +
+		lgamma(r + x) - lgamma(r) + r * log(al) - ll;
+}
+
+/* Checks log P(alive), P(alive) and the value-only loglik at one point. */
+static void
+CheckPAlive(const double *par, double x, double tx, double T)
+{
+	double		lp = NAN;
+	double		pa = NAN;
+	double		ref = BruteLogPAlive(par, x, tx, T);
+	double		scale;
+	double		old = LogPAliveFromLogLik(par, x, tx, T, &scale);
+	double		g[4];
+	double		llg = crm_pnbd_loglik(par, x, tx, T, g);
+
+	CHECK(crm_pnbd_log_p_alive(par, x, tx, T, &lp) == 0);
+	if (!(fabs(lp - ref) <= 1e-11 + 1e-15 * fabs(ref)))
+		fprintf(stderr, "P(alive) at (%g %g %g %g | %g %g %g): log %.17g vs brute %.17g\n",
+				par[0], par[1], par[2], par[3], x, tx, T, lp, ref);
+	/* relative error of P(alive) below 1e-11 (plus rounding of huge logs) */
+	CHECK_CLOSE(lp, ref, 1e-15, 1e-11);
+	/* the series and quadrature path of the gradient, less the rounding of log L */
+	if (!(fabs(lp - old) <= 1e-11 + 1e-15 * scale))
+		fprintf(stderr, "P(alive) at (%g %g %g %g | %g %g %g): log %.17g vs loglik path %.17g\n",
+				par[0], par[1], par[2], par[3], x, tx, T, lp, old);
+	CHECK_CLOSE(lp, old, 0, 1e-11 + 1e-15 * scale);
+	CHECK(crm_pnbd_p_alive(par, x, tx, T, &pa) == 0);
+	CHECK_CLOSE(pa, exp(ref), 1e-11 + 1e-15 * fabs(ref), 1e-300);
+	/* value-only loglik (continued fraction) against the gradient path */
+	CHECK_CLOSE(crm_pnbd_loglik(par, x, tx, T, NULL), llg, 1e-13, 1e-12);
+}
+
+/*
+ * P(alive) against brute force over a grid: alpha == beta, alpha ~ beta,
+ * alpha < beta, alpha > beta (far apart: continued fraction near z = 1, and
+ * z so close to 1 that the quadrature fallback runs), integer r and s, x up
+ * to 1e5, tx = 0 and tx = T, tiny and huge T.
+ */
+static void
+TestPAliveGrid(void)
+{
+	static const double pars[][4] = {
+		{0.5748183564287601, 2.5418973106819993, 0.6580889489901004, 39.49699573889285},
+		{0.553, 10.578, 0.606, 11.669},
+		{0.5, 5.0, 0.8, 5.0},
+		{0.5, 5.0 * (1 + 1e-9), 0.8, 5.0},
+		{0.5, 5.0 * (1 - 1e-9), 0.8, 5.0},
+		{0.7, 50.0, 0.4, 0.5},
+		{1.5, 0.3, 0.9, 40.0},
+		{1.0, 2.0, 1.0, 60.0},		/* integer r and s */
+		{2.0, 90.0, 3.0, 1.5},
+		{0.3, 0.001, 0.5, 2000.0},	/* z = 1 - 5e-7 at t = 0 */
+		{0.3, 2000.0, 0.05, 0.001},
+		{0.01, 0.01, 0.01, 0.01},
+		{50.0, 500.0, 30.0, 300.0},
+	};
+	static const double xs[] = {0, 1, 10, 1000, 100000};
+	static const double Ts[] = {1e-3, 1.0, 52.0, 104.0, 1e4};
+	static const double fr[] = {0.0, 0.01, 0.5, 0.99, 1.0};	/* tx = fr * T */
+	size_t		i, j, k, l;
+
+	for (i = 0; i < sizeof(pars) / sizeof(pars[0]); i++)
+		for (j = 0; j < sizeof(xs) / sizeof(xs[0]); j++)
+			for (k = 0; k < sizeof(Ts) / sizeof(Ts[0]); k++)
+				for (l = 0; l < sizeof(fr) / sizeof(fr[0]); l++)
+				{
+					if (quick && (i + j + k + l) % 3 != 0)
+						continue;
+					/* x = 0 means tx = 0 */
+					if (xs[j] == 0 && l > 0)
+						continue;
+					CheckPAlive(pars[i], xs[j], fr[l] * Ts[k], Ts[k]);
+				}
+}
+
+/* Simulated customers at realistic fitted parameters (weeks, T up to two years). */
+static void
+TestPAliveRealistic(void)
+{
+	static const double par[4] = {
+		0.5748183564287601, 2.5418973106819993, 0.6580889489901004, 39.49699573889285
+	};
+	int			N = quick ? 100 : 1000;
+	crm_rng		rng;
+	int			i;
+
+	crm_rng_seed(&rng, 777);
+	for (i = 0; i < N; i++)
+	{
+		double		T = (1.0 + (double) (crm_rng_next(&rng) % 730)) / 7.0;
+		double		x, tx;
+
+		crm_pnbd_simulate(par, T, &rng, &x, &tx);
+		CheckPAlive(par, x, floor(tx * 7.0) / 7.0, T);
+	}
 }
 
 /* Random parameters and data against the brute-force integral. */
@@ -574,6 +748,8 @@ main(void)
 	quick = getenv("CRM_UNIT_QUICK") != NULL;
 	TestReference();
 	TestBruteForce();
+	TestPAliveGrid();
+	TestPAliveRealistic();
 	TestGradients();
 	TestSum();
 	TestProbIdentities();

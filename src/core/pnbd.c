@@ -15,12 +15,22 @@
  *	  R = s/a 2F1(1, r+x; a+1; (alpha-beta)/(alpha+t))
  *	  R = s/a (alpha+t)/(beta+t) 2F1(1, s+1; a+1; (beta-alpha)/(beta+t)).
  * Both have z = 0 at alpha == beta (no 0/0), positive or alternating terms
- * and easy parameter derivatives. The faster convergent one is used; when
- * neither converges quickly (alpha and beta far apart, t small) the integral
- * from t to the point where z = 1/2 is done by Gauss-Legendre quadrature on a
- * logarithmic variable (the integrand is log-concave there, so pieces are
- * sized by how much the log-integrand drops) and the rest by the series.
- * Everything is kept in log space; P(X(t) = n) uses the same quadrature.
+ * and easy parameter derivatives. Values without gradient (P(alive), E[Y],
+ * DERT, the likelihood) take the form with z in [0, 1) and sum its 2F1 by
+ * Gauss's continued fraction for the ratio of contiguous functions
+ * 2F1(1, b; a+1; z) / 2F1(0, b; a; z): it converges in the whole cut plane,
+ * geometrically at about (1 - sqrt(1-z)) / (1 + sqrt(1-z)) per level and
+ * faster for large x, so z = 0.94 (alpha and beta far apart, t small) takes
+ * some 70 levels where the series needs many hundred terms. R(tx) and R(T)
+ * share its coefficients and run as two interleaved recurrences. The
+ * gradient, and values whose fraction does not converge in CF_MAX_LEVELS (z
+ * very close to 1), use the faster convergent series; when neither
+ * converges quickly the integral from t to the point where z = 1/2 is done
+ * by Gauss-Legendre quadrature on a logarithmic variable (the integrand is
+ * log-concave there, so pieces are sized by how much the log-integrand
+ * drops) and the rest by the series. Everything is kept in log space, with
+ * log ratios that get multiplied by r + x taken by log1p; P(X(t) = n) uses
+ * the same quadrature.
  *
  *-------------------------------------------------------------------------
  */
@@ -37,9 +47,18 @@
 #define PNBD_SPLIT_Z 0.5
 /* Largest drop of the log-integrand across one quadrature piece. */
 #define QUAD_MAX_DROP 8.0
+/*
+ * Widest quadrature piece: the integrands, in their log variables, have
+ * their singularities pi off the real axis, so 16 points on a piece this
+ * wide are accurate to rounding.
+ */
+#define QUAD_MAX_WIDTH 2.0
 /* Iteration caps. */
 #define SERIES_MAX_TERMS 20000
 #define QUAD_MAX_PIECES 4000
+#define CF_MAX_LEVELS 400		/* even */
+/* Continued fraction: stop when 4 more levels change G by at most this. */
+#define CF_TOL 4e-16
 
 /* 16-point Gauss-Legendre rule on [-1, 1], positive half. */
 static const double GlNode[8] = {
@@ -153,6 +172,94 @@ SeriesG(double b, double cc, double z, int want_grad, double *G, double dG[3])
 }
 
 /*
+ * Renormalises one continued fraction (convergent numerators pa, pb and
+ * denominators qa, qb of 1/G) so that pb = 1, and tests it: sets *done and
+ * G once the convergent G = qb moved by at most CF_TOL since the last test.
+ * Returns -1 when the convergent is out of range.
+ */
+static inline int
+ContFracTest(double *pa, double *pb, double *qa, double *qb, double *prev,
+			 int *done, double *G)
+{
+	double		inv = 1.0 / *pb;
+	double		g = *qb * inv;
+
+	*pa *= inv;
+	*qa *= inv;
+	*pb = 1.0;
+	*qb = g;
+	if (*done)
+		return 0;
+	if (!(g >= 1.0) || !(g < INFINITY))
+		return -1;
+	if (fabs(g - *prev) <= CF_TOL * g)
+	{
+		*G = g;
+		*done = 1;
+	}
+	*prev = g;
+	return 0;
+}
+
+/*
+ * G = 2F1(1, b; a+1; z) for 0 <= z < 1 by the Gauss continued fraction
+ *	  G = 1 / (1 + d1 z / (1 + d2 z / (1 + ...))),
+ *	  d(2m+1) = -(a+m)(b+m) / ((a+2m)(a+2m+1)),
+ *	  d(2m) = m(b-a-m) / ((a+2m-1)(a+2m)),
+ * for two values z0, z1 at once: they share the d's, and the two
+ * independent recurrences overlap in the pipeline. The convergents come from
+ * the forward recurrence, renormalised and tested every 4 levels. Returns a
+ * mask: bit k set when G_k converged within CF_MAX_LEVELS.
+ */
+static int
+ContFracG(double b, double a, double z0, double z1, double *G0, double *G1)
+{
+	/* convergents of 1/G at levels n-1 (a) and n (b): numerators p, denominators q */
+	double		pa0 = 1.0, pb0 = 1.0, qa0 = 0.0, qb0 = 1.0, prev0 = 1.0;
+	double		pa1 = 1.0, pb1 = 1.0, qa1 = 0.0, qb1 = 1.0, prev1 = 1.0;
+	int			done0 = 0;
+	int			done1 = 0;
+	int			m;
+
+	for (m = 0; m < CF_MAX_LEVELS / 2; m++)
+	{
+		double		a2 = a + 2.0 * m;
+		/* one division serves both levels */
+		double		w = 1.0 / (a2 * (a2 + 1.0) * (a2 + 2.0));
+		double		dodd = -(a + m) * (b + m) * (a2 + 2.0) * w;
+		double		deven = (m + 1.0) * (b - a - m - 1.0) * a2 * w;
+		double		e;
+		double		pn;
+		double		qn;
+
+		/* two levels of each recurrence: X(n+1) = X(n) + d X(n-1) */
+		e = dodd * z0;
+		pn = pb0 + e * pa0;
+		qn = qb0 + e * qa0;
+		e = deven * z0;
+		pa0 = pn;
+		qa0 = qn;
+		pb0 = pn + e * pb0;
+		qb0 = qn + e * qb0;
+		e = dodd * z1;
+		pn = pb1 + e * pa1;
+		qn = qb1 + e * qa1;
+		e = deven * z1;
+		pa1 = pn;
+		qa1 = qn;
+		pb1 = pn + e * pb1;
+		qb1 = qn + e * qb1;
+		if ((m & 1) == 0)
+			continue;
+		if (ContFracTest(&pa0, &pb0, &qa0, &qb0, &prev0, &done0, G0) != 0 ||
+			ContFracTest(&pa1, &pb1, &qa1, &qb1, &prev1, &done1, G1) != 0 ||
+			(done0 && done1))
+			break;
+	}
+	return done0 | (done1 << 1);
+}
+
+/*
  * R(t) = F(t) / T1(t) by series: form 1 uses z = (alpha-beta)/(alpha+t),
  * form 2 uses z = (beta-alpha)/(beta+t). Returns 0, or -1.
  */
@@ -199,6 +306,31 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 		}
 	}
 	return 0;
+}
+
+/*
+ * R at t[0] and t[1] without gradient by the continued fraction, in the form
+ * whose z lies in [0, 1). Returns a mask: bit k set when R[k] was computed.
+ */
+static int
+RatioFast(const PnbdCtx *c, const double t[2], double R[2])
+{
+	int			form1 = (c->alpha >= c->beta);
+	double		diff = form1 ? c->alpha - c->beta : c->beta - c->alpha;
+	double		m = form1 ? c->alpha : c->beta;
+	double		G[2] = {1.0, 1.0};
+	int			mask;
+	int			k;
+
+	mask = ContFracG(form1 ? c->p : c->s + 1.0, c->a, diff / (m + t[0]), diff / (m + t[1]),
+					 &G[0], &G[1]);
+	for (k = 0; k < 2; k++)
+	{
+		R[k] = c->s / c->a * G[k];
+		if (!form1)
+			R[k] *= (c->alpha + t[k]) / (c->beta + t[k]);
+	}
+	return mask;
 }
 
 /* Sums one 16-point Gauss-Legendre piece [u0, u0 + h] into *S and Sv. */
@@ -252,7 +384,7 @@ QuadSide(LogIntegrand fn, const void *ctx, double u0, double ue, double ref,
 	for (pieces = 0; pieces < QUAD_MAX_PIECES; pieces++)
 	{
 		double		rest = fabs(ue - u);
-		double		h = fmin(rest, 2.0 * hprev);
+		double		h = fmin(fmin(rest, 2.0 * hprev), QUAD_MAX_WIDTH);
 		double		lf1;
 		double		slope1;
 
@@ -354,29 +486,37 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	const TailQuadCtx *q = (const TailQuadCtx *) vctx;
 	const PnbdCtx *c = q->c;
 	const PnbdPoint *pt = q->pt;
-	double		ev = exp(v);
+	double		em1 = expm1(v);
 	double		apt;			/* alpha + tau */
 	double		bpt;			/* beta + tau */
+	double		dl;				/* log of (alpha + tau) / (alpha + t) or the beta one */
 	double		la;
 	double		lb;
 	double		lf;
 
+	/* the log ratios by log1p: they are multiplied by r + x, maybe 1e5 */
 	if (q->form == 1)
 	{
-		bpt = (c->beta + pt->t) * ev;
-		apt = (c->alpha - c->beta) + bpt;
+		double		grow = (c->beta + pt->t) * em1;	/* tau - t */
+
+		bpt = (c->beta + pt->t) + grow;
+		apt = (c->alpha + pt->t) + grow;
+		dl = log1p(grow / (c->alpha + pt->t));
 		lb = pt->lb + v;
-		la = log(apt);
-		lf = q->logs - c->s * v - c->p * (la - pt->la);
+		la = pt->la + dl;
+		lf = q->logs - c->s * v - c->p * dl;
 		*slope = -c->s - c->p * (bpt / apt);
 	}
 	else
 	{
-		apt = (c->alpha + pt->t) * ev;
-		bpt = (c->beta - c->alpha) + apt;
+		double		grow = (c->alpha + pt->t) * em1;
+
+		apt = (c->alpha + pt->t) + grow;
+		bpt = (c->beta + pt->t) + grow;
+		dl = log1p(grow / (c->beta + pt->t));
 		la = pt->la + v;
-		lb = log(bpt);
-		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * (lb - pt->lb) + pt->la - pt->lb;
+		lb = pt->lb + dl;
+		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * dl + pt->la - pt->lb;
 		*slope = 1.0 - c->p - (c->s + 1.0) * (apt / bpt);
 	}
 	if (vec)
@@ -425,7 +565,9 @@ RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR
 					   &logI, dR ? gvec : NULL) != 0)
 		return -1;
 	I = exp(logI);
-	e1 = exp(p1.lt1 - pt->lt1);
+	/* T1(t1) / T1(t), accurate for large r + x */
+	e1 = exp(-c->p * log1p((t1 - pt->t) / (c->alpha + pt->t)) -
+			 c->s * log1p((t1 - pt->t) / (c->beta + pt->t)));
 	*R = I + R1 * e1;
 	if (dR)
 		for (i = 0; i < 4; i++)
@@ -433,9 +575,9 @@ RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR
 	return 0;
 }
 
-/* R(t) = F(t) / T1(t) and (dR not NULL) its gradient. Returns 0, or -1. */
+/* R(t) and (dR not NULL) its gradient by series or quadrature. Returns 0, or -1. */
 static int
-Ratio(const PnbdCtx *c, const PnbdPoint *pt, double *R, double dR[4])
+RatioSlow(const PnbdCtx *c, const PnbdPoint *pt, double *R, double dR[4])
 {
 	double		cc = c->a + 1.0;
 	double		z1 = (c->alpha - c->beta) / (c->alpha + pt->t);
@@ -455,6 +597,44 @@ Ratio(const PnbdCtx *c, const PnbdPoint *pt, double *R, double dR[4])
 			return 0;
 	}
 	return RatioSplit(c, pt, pos, R, dR);
+}
+
+/* R(t) = F(t) / T1(t) and (dR not NULL) its gradient. Returns 0, or -1. */
+static int
+Ratio(const PnbdCtx *c, const PnbdPoint *pt, double *R, double dR[4])
+{
+	double		t[2] = {pt->t, pt->t};
+	double		RR[2];
+
+	if (dR == NULL && (RatioFast(c, t, RR) & 1) != 0)
+	{
+		*R = RR[0];
+		return 0;
+	}
+	return RatioSlow(c, pt, R, dR);
+}
+
+/*
+ * R at t[0] and t[1] without gradient: the continued fraction, else series or
+ * quadrature. Returns 0, or -1.
+ */
+static int
+RatioPair(const PnbdCtx *c, const double t[2], double R[2])
+{
+	int			mask = RatioFast(c, t, R);
+	int			k;
+
+	for (k = 0; k < 2; k++)
+	{
+		PnbdPoint	pt;
+
+		if (mask & (1 << k))
+			continue;
+		SetPoint(c, t[k], &pt);
+		if (RatioSlow(c, &pt, &R[k], NULL) != 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* Fills the x-dependent context. */
@@ -491,12 +671,13 @@ DataOk(double x, double tx, double T)
 
 /*
  * log L - log K(x) = log(T1(T) + F(tx) - F(T)) given the two points, and its
- * gradient (without the K part). Also returns log P(alive) = log T1(T) - that.
+ * gradient (without the K part). RTknown, when not NULL, is R(T) already
+ * computed (value only).
  */
 static int
 LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 		   const double *Rtx, const double *dRtx, double *out, double grad[4],
-		   double *logpalive)
+		   const double *RTknown)
 {
 	double		RT;
 	double		dRT[4];
@@ -511,11 +692,11 @@ LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 		if (grad)
 			for (i = 0; i < 4; i++)
 				grad[i] = pT->dlt1[i];
-		if (logpalive)
-			*logpalive = 0.0;
 		return 0;
 	}
-	if (Ratio(c, pT, &RT, grad ? dRT : NULL) != 0)
+	if (RTknown != NULL && grad == NULL)
+		RT = *RTknown;
+	else if (Ratio(c, pT, &RT, grad ? dRT : NULL) != 0)
 		return -1;
 	D = ptx->lt1 - pT->lt1;
 	if (D < 0.0)
@@ -527,8 +708,6 @@ LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 	if (!(W > 0.0) || !isfinite(W))
 		return -1;
 	*out = ptx->lt1 + log(W);
-	if (logpalive)
-		*logpalive = fmin(0.0, pT->lt1 - *out);
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = ptx->dlt1[i] +
@@ -552,15 +731,14 @@ LogK(const double par[4], double x, double dK[4])
 	return crm_lgamma(par[0] + x) - crm_lgamma(par[0]) + par[0] * la;
 }
 
-/* Per-customer log-likelihood, and log P(alive) on the side. Returns 0, or -1. */
+/* Per-customer log-likelihood. Returns 0, or -1. */
 static int
-LogLik(const double par[4], double x, double tx, double T, double *ll, double grad[4],
-	   double *logpalive)
+LogLik(const double par[4], double x, double tx, double T, double *ll, double grad[4])
 {
 	PnbdCtx		c;
 	PnbdPoint	ptx;
 	PnbdPoint	pT;
-	double		Rtx = 0.0;
+	double		R[2] = {0.0, 0.0};	/* R(tx), R(T) */
 	double		dRtx[4] = {0.0, 0.0, 0.0, 0.0};
 	double		dK[4];
 	double		lk;
@@ -571,9 +749,14 @@ LogLik(const double par[4], double x, double tx, double T, double *ll, double gr
 	SetCtx(par, x, &c);
 	SetPoint(&c, tx, &ptx);
 	SetPoint(&c, T, &pT);
-	if (tx < T && Ratio(&c, &ptx, &Rtx, grad ? dRtx : NULL) != 0)
-		return -1;
-	if (LogBracket(&c, &ptx, &pT, &Rtx, dRtx, ll, grad, logpalive) != 0)
+	if (tx < T)
+	{
+		double		t[2] = {tx, T};
+
+		if ((grad ? Ratio(&c, &ptx, &R[0], dRtx) : RatioPair(&c, t, R)) != 0)
+			return -1;
+	}
+	if (LogBracket(&c, &ptx, &pT, &R[0], dRtx, ll, grad, grad ? NULL : &R[1]) != 0)
 		return -1;
 	lk = LogK(par, x, grad ? dK : NULL);
 	*ll += lk;
@@ -590,7 +773,7 @@ crm_pnbd_loglik(const double par[4], double x, double tx, double T, double grad[
 	double		ll;
 	int			i;
 
-	if (LogLik(par, x, tx, T, &ll, grad, NULL) != 0)
+	if (LogLik(par, x, tx, T, &ll, grad) != 0)
 	{
 		if (grad)
 			for (i = 0; i < 4; i++)
@@ -686,8 +869,8 @@ LogPowerDiff(double s, double b, double t)
 	if (v == 0.0)
 		return log(L);
 	if (v > 0.0)
-		return v + log(-expm1(-v)) - log(v) + log(L);
-	return log(-expm1(v)) - log(-v) + log(L);
+		return v + log(-expm1(-v) / v * L);
+	return log(expm1(v) / v * L);
 }
 
 /* E[X(t)] = r beta / (alpha (s-1)) (1 - (beta/(beta+t))^(s-1)). */
@@ -710,16 +893,36 @@ crm_pnbd_expected(const double par[4], double t, double *out)
 	return 0;
 }
 
-/* log P(alive | x, tx, T) = log T1(T) + log K - log L. */
+/*
+ * log P(alive | x, tx, T) = log T1(T) - log(T1(T) + F(tx) - F(T))
+ *	  = -D - log(R(tx) + (1 - R(T)) e^-D),  D = log T1(tx) - log T1(T) >= 0.
+ */
 int
 crm_pnbd_log_p_alive(const double par[4], double x, double tx, double T, double *out)
 {
-	double		ll;
-	double		lp;
+	PnbdCtx		c;
+	double		t[2] = {tx, T};
+	double		R[2];
+	double		D;
+	double		W;
 
-	if (LogLik(par, x, tx, T, &ll, NULL, &lp) != 0)
+	if (!ParamsOk(par) || !DataOk(x, tx, T))
 		return -1;
-	*out = lp;
+	if (tx >= T)
+	{
+		*out = 0.0;
+		return 0;
+	}
+	SetCtx(par, x, &c);
+	if (RatioPair(&c, t, R) != 0)
+		return -1;
+	D = c.p * log1p((T - tx) / (c.alpha + tx)) + c.s * log1p((T - tx) / (c.beta + tx));
+	W = R[0] + (1.0 - (R[1] < 1.0 ? R[1] : 1.0)) * exp(-D);
+	if (!(W > 0.0) || !isfinite(W) || !isfinite(D))
+		return -1;
+	*out = -D - log(W);
+	if (*out > 0.0)
+		*out = 0.0;
 	return 0;
 }
 
@@ -783,7 +986,7 @@ crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, doubl
 	double		v;
 	double		r = par[0];
 
-	if (!(delta > 0.0) || !isfinite(delta) || LogLik(par, x, tx, T, &ll, NULL, NULL) != 0)
+	if (!(delta > 0.0) || !isfinite(delta) || LogLik(par, x, tx, T, &ll, NULL) != 0)
 		return -1;
 	z = delta * (par[3] + T);
 	lu = z + crm_log_upper_gamma(1.0 - par[2], z);
