@@ -12,10 +12,8 @@
 
 #include "catalog/pg_type.h"
 #include "fmgr.h"
-#include "lib/stringinfo.h"
 #include "utils/array.h"
 #include "utils/builtins.h"
-#include "utils/json.h"
 #include "utils/jsonb.h"
 
 #include "pgutil.h"
@@ -198,7 +196,30 @@ health_score(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(h.score);
 }
 
-/* health_explanation(dimension[], raw[], bad[], good[], weight[]): per dimension raw, sub-score, contribution. */
+/* Pushes key: numeric (the text fmt renders v as, read as jsonb_in would). */
+static void
+PushNumber(JsonbParseState **state, const char *key, const char *fmt, double v)
+{
+	JsonbValue	jv;
+	char		num[64];
+
+	jv.type = jbvString;
+	jv.val.string.val = (char *) key;
+	jv.val.string.len = strlen(key);
+	pushJsonbValue(state, WJB_KEY, &jv);
+	snprintf(num, sizeof(num), fmt, v);
+	jv.type = jbvNumeric;
+	jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(num),
+														 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+	pushJsonbValue(state, WJB_VALUE, &jv);
+}
+
+/*
+ * health_explanation(dimension[], raw[], bad[], good[], weight[]): per
+ * dimension raw, sub-score, contribution. Built as a JsonbValue directly;
+ * numbers go through the same text (%.6g, %.1f) and numeric_in as before,
+ * so the result equals parsing the JSON text.
+ */
 Datum
 health_explanation(PG_FUNCTION_ARGS)
 {
@@ -207,7 +228,9 @@ health_explanation(PG_FUNCTION_ARGS)
 	bool	   *nulls;
 	int			nnames,
 				i;
-	StringInfoData buf;
+	JsonbParseState *state = NULL;
+	JsonbValue	jv;
+	JsonbValue *res;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
@@ -219,23 +242,41 @@ health_explanation(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
 				 errmsg("%d dimension names for %d dimensions", nnames, h.n)));
-	initStringInfo(&buf);
-	appendStringInfoChar(&buf, '{');
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (i = 0; i < h.n; i++)
 	{
+		text	   *name;
+
 		if (nulls[i])
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("dimension name %d is NULL", i + 1)));
-		if (i > 0)
-			appendStringInfoString(&buf, ", ");
-		escape_json(&buf, TextDatumGetCString(names[i]));
+		name = DatumGetTextPP(names[i]);
+		jv.type = jbvString;
+		jv.val.string.val = VARDATA_ANY(name);
+		jv.val.string.len = VARSIZE_ANY_EXHDR(name);
+		pushJsonbValue(&state, WJB_KEY, &jv);
+		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 		if (h.present[i])
-			appendStringInfo(&buf, ": {\"raw\": %.6g, \"sub_score\": %.1f, \"weight\": %.6g, \"contribution\": %.1f}",
-							 h.raw[i], h.sub[i], h.weight[i], h.score < 0 ? 0.0 : h.contrib[i]);
+		{
+			PushNumber(&state, "raw", "%.6g", h.raw[i]);
+			PushNumber(&state, "sub_score", "%.1f", h.sub[i]);
+			PushNumber(&state, "weight", "%.6g", h.weight[i]);
+			PushNumber(&state, "contribution", "%.1f", h.score < 0 ? 0.0 : h.contrib[i]);
+		}
 		else
-			appendStringInfo(&buf, ": {\"missing\": true, \"weight\": %.6g}", h.weight[i]);
+		{
+			jv.type = jbvString;
+			jv.val.string.val = "missing";
+			jv.val.string.len = 7;
+			pushJsonbValue(&state, WJB_KEY, &jv);
+			jv.type = jbvBool;
+			jv.val.boolean = true;
+			pushJsonbValue(&state, WJB_VALUE, &jv);
+			PushNumber(&state, "weight", "%.6g", h.weight[i]);
+		}
+		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
 	}
-	appendStringInfoChar(&buf, '}');
-	PG_RETURN_DATUM(DirectFunctionCall1(jsonb_in, CStringGetDatum(buf.data)));
+	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+	PG_RETURN_POINTER(JsonbValueToJsonb(res));
 }

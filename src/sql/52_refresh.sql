@@ -450,7 +450,8 @@ BEGIN
 	END IF;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'quantiles', t, NULL);
 
-	-- Stage 7: scores (RFM, value, tier, health, lifecycle), rules compiled to SQL.
+	-- Stage 7: scores (RFM, value, tier, health, lifecycle), rules compiled to
+	-- SQL; crm_scored holds the final customer_scores columns.
 	t := clock_timestamp(); stage := stage + 1;
 	CREATE TEMP TABLE crm_cells ON COMMIT DROP AS
 	SELECT DISTINCT ON (r, fm) r, fm, s.segment
@@ -486,16 +487,30 @@ BEGIN
 	), banded AS (
 		SELECT valued.*, %18$s AS health_band
 		FROM valued
+	), ruled AS (
+		SELECT banded.*, cell.segment AS rfm_segment,
+			%16$s AS tier_and_rule,
+			%17$s AS stage_and_rule
+		FROM banded
+		LEFT JOIN crm_cells cell ON cell.r = banded.r_score AND cell.fm = (banded.f_score + banded.m_score + 1) / 2
 	)
-	SELECT banded.*, cell.segment AS rfm_segment,
-		%16$s AS tier_and_rule,
-		%17$s AS stage_and_rule
-	FROM banded
-	LEFT JOIN crm_cells cell ON cell.r = banded.r_score AND cell.fm = (banded.f_score + banded.m_score + 1) / 2
+	SELECT customer_id, first_purchase, last_purchase, recency_days, frequency, monetary, revenue_12m, x, t_x, age,
+		repeat_spend, r_score, f_score, m_score, r_score::text || f_score::text || m_score::text AS rfm_cell, rfm_segment,
+		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days,
+		(tier_and_rule)[1]::crm.tier AS tier, (tier_and_rule)[2] AS tier_rule, value_score,
+		jsonb_build_object('current', round(current_part::numeric, 1), 'potential', round(potential_part::numeric, 1),
+			'strategic', round(strategic_part::numeric, 1), 'weights', %19$L::jsonb) AS value_parts,
+		loyalty_score,
+		CASE WHEN value_score >= %20$L::float8 THEN 'high_value' ELSE 'low_value' END || '_' ||
+		CASE WHEN loyalty_score >= %21$L::float8 THEN 'high_loyalty' ELSE 'low_loyalty' END AS value_quadrant,
+		health_score, health_band, health_explanation, health_missing,
+		(stage_and_rule)[1]::crm.lifecycle_stage AS lifecycle_stage, (stage_and_rule)[2] AS lifecycle_rule
+	FROM ruled
 	$sql$,
 		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
 		w_cur, w_pot, w_str, health[1], health[2], health[3],
-		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4]);
+		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
+		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty);
 	GET DIAGNOSTICS n = ROW_COUNT;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
 
@@ -525,17 +540,10 @@ BEGIN
 		lifecycle_rule)
 	SELECT s.customer_id, as_of, clock_timestamp(), s.first_purchase, s.last_purchase, s.recency_days,
 		s.frequency, s.monetary, s.revenue_12m, s.x, s.t_x, s.age, s.repeat_spend, s.r_score, s.f_score, s.m_score,
-		s.r_score::text || s.f_score::text || s.m_score::text, s.rfm_segment,
-		s.p_alive, s.expected_purchases, s.expected_spend, s.clv, s.clv_method, s.annual_contract_value,
-		s.relationship_days, (s.tier_and_rule)[1]::crm.tier, (s.tier_and_rule)[2], s.value_score,
-		jsonb_build_object('current', round(s.current_part::numeric, 1), 'potential', round(s.potential_part::numeric, 1),
-			'strategic', round(s.strategic_part::numeric, 1), 'weights', jsonb_build_array(w_cur, w_pot, w_str)),
-		s.loyalty_score,
-		CASE WHEN s.value_score >= high_value THEN 'high_value' ELSE 'low_value' END || '_' ||
-		CASE WHEN s.loyalty_score >= high_loyalty THEN 'high_loyalty' ELSE 'low_loyalty' END,
-		s.health_score, s.health_band, s.health_explanation, s.health_missing,
-		s.health_score - tr.h7, s.health_score - tr.h30, s.health_score - tr.h90,
-		(s.stage_and_rule)[1]::crm.lifecycle_stage, (s.stage_and_rule)[2]
+		s.rfm_cell, s.rfm_segment, s.p_alive, s.expected_purchases, s.expected_spend, s.clv, s.clv_method,
+		s.annual_contract_value, s.relationship_days, s.tier, s.tier_rule, s.value_score, s.value_parts,
+		s.loyalty_score, s.value_quadrant, s.health_score, s.health_band, s.health_explanation, s.health_missing,
+		s.health_score - tr.h7, s.health_score - tr.h30, s.health_score - tr.h90, s.lifecycle_stage, s.lifecycle_rule
 	FROM crm_scored s LEFT JOIN crm_trend tr ON tr.customer_id = s.customer_id
 	ON CONFLICT (customer_id) DO UPDATE SET
 		as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at, first_purchase = EXCLUDED.first_purchase,
@@ -555,22 +563,23 @@ BEGIN
 		health_delta_90d = EXCLUDED.health_delta_90d, lifecycle_stage = EXCLUDED.lifecycle_stage,
 		lifecycle_rule = EXCLUDED.lifecycle_rule;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	-- The day's snapshot: the values just written, straight from crm_scored.
 	INSERT INTO crm.customer_score_history AS h (customer_id, snapshot_date, as_of, rfm_segment, tier, value_score, clv,
 		p_alive, health_score, health_band, lifecycle_stage)
-	SELECT cs.customer_id, snap, cs.as_of, cs.rfm_segment, cs.tier, cs.value_score, cs.clv, cs.p_alive,
-		cs.health_score, cs.health_band, cs.lifecycle_stage
-	FROM crm.customer_scores cs JOIN crm_target tg ON tg.customer_id = cs.customer_id
+	SELECT s.customer_id, snap, as_of, s.rfm_segment, s.tier, s.value_score, s.clv, s.p_alive,
+		s.health_score, s.health_band, s.lifecycle_stage
+	FROM crm_scored s
 	ON CONFLICT (customer_id, snapshot_date) DO UPDATE SET
 		as_of = EXCLUDED.as_of, rfm_segment = EXCLUDED.rfm_segment, tier = EXCLUDED.tier,
 		value_score = EXCLUDED.value_score, clv = EXCLUDED.clv, p_alive = EXCLUDED.p_alive,
 		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
 		lifecycle_stage = EXCLUDED.lifecycle_stage;
-	UPDATE crm.customers c SET tier = cs.tier,
-		lifecycle_stage = cs.lifecycle_stage,
-		lifecycle_changed_at = CASE WHEN c.lifecycle_stage IS DISTINCT FROM cs.lifecycle_stage THEN as_of ELSE c.lifecycle_changed_at END
-	FROM crm.customer_scores cs JOIN crm_target tg ON tg.customer_id = cs.customer_id
-	WHERE cs.customer_id = c.customer_id
-	  AND (c.tier IS DISTINCT FROM cs.tier OR c.lifecycle_stage IS DISTINCT FROM cs.lifecycle_stage);
+	UPDATE crm.customers c SET tier = s.tier,
+		lifecycle_stage = s.lifecycle_stage,
+		lifecycle_changed_at = CASE WHEN c.lifecycle_stage IS DISTINCT FROM s.lifecycle_stage THEN as_of ELSE c.lifecycle_changed_at END
+	FROM crm_scored s
+	WHERE s.customer_id = c.customer_id
+	  AND (c.tier IS DISTINCT FROM s.tier OR c.lifecycle_stage IS DISTINCT FROM s.lifecycle_stage);
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'write', t, n);
 
 	-- Stage 10: territories, when crm_postgis is installed.
