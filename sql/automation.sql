@@ -159,6 +159,10 @@ SELECT crm.claim_messages(0);
 \set VERBOSITY default
 SELECT crm.set_setting('outbox_max_attempts', NULL);
 
+-- A customer whose birthday (03-15) is still beyond the 7 lead days of the first run
+INSERT INTO crm.customers (external_id, name, kind, email, lifecycle_stage, birthday, created_at)
+VALUES ('bday2', 'Bo Day', 'person', 'bo@day.example', 'mature', '1985-03-15', '2023-01-01');
+
 -- The automation job: the first run sweeps everyone (the manually resolved P(alive) alert comes back:
 -- its condition still holds), a second run with nothing new looks at nobody, one event means one customer
 SELECT r - 'alerts' - 'generated' AS first_run FROM crm.run_automation('2025-03-03 15:00') r;
@@ -167,6 +171,18 @@ INSERT INTO crm.tickets (customer_id, category, priority, subject, opened_at)
 SELECT customer_id, 'service', 'urgent', 'down', '2025-03-03 15:06' FROM ids WHERE external_id = 'cee';
 SELECT r - 'alerts' - 'generated' AS after_one_event FROM crm.run_automation('2025-03-03 15:10') r;
 SELECT job, status, details ->> 'full_sweep' AS full_sweep FROM crm.job_runs ORDER BY run_id;
+
+-- Steps that fall due with time alone wait for a sweep: on 03-09 the birthday is within its lead
+-- days, but an incremental run (no new event for that customer) does not look at it; the next
+-- sweep does.
+SELECT crm.set_setting('automation_full_sweep_hours', '720');
+SELECT r ->> 'full_sweep' AS full_sweep FROM crm.run_automation('2025-03-09 09:00') r;
+SELECT count(*) AS bday2_tasks_incremental FROM crm.tasks t JOIN crm.customers c USING (customer_id)
+WHERE c.external_id = 'bday2' AND t.playbook_step = 'birthday_care';
+SELECT r ->> 'full_sweep' AS full_sweep FROM crm.run_automation('2025-03-09 09:05', full_sweep => true) r;
+SELECT count(*) AS bday2_tasks_after_sweep, min(t.due_at) AS due FROM crm.tasks t JOIN crm.customers c USING (customer_id)
+WHERE c.external_id = 'bday2' AND t.playbook_step = 'birthday_care';
+SELECT crm.set_setting('automation_full_sweep_hours', NULL);
 
 -- Scheduling needs pg_cron installed in this database (tested with pg_cron in test/sh/pg_cron_job.sh)
 \set VERBOSITY terse

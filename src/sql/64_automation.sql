@@ -77,6 +77,7 @@ BEGIN
 	FROM crm.playbook_steps_effective s JOIN crm.contracts k ON true
 	WHERE s.trigger = 'contract_signed' AND k.status <> 'draft'
 	  AND k.signed_at <= as_of AND k.signed_at > as_of - lookback
+	  AND (NOT scoped OR k.customer_id = ANY (only_customers))
 	UNION ALL
 	-- cadences: once per customer and calendar-aligned period
 	-- (a customer who enters a cadence mid-period gets the full SLA from as_of)
@@ -98,7 +99,7 @@ BEGIN
 					  ELSE (c.birthday + make_interval(years => extract(year FROM d)::int + 1 - extract(year FROM c.birthday)::int))::date
 				 END AS next_date
 		  FROM crm.playbook_steps_effective s JOIN crm.customers c ON c.birthday IS NOT NULL
-		  WHERE s.trigger = 'birthday') b
+		  WHERE s.trigger = 'birthday' AND (NOT scoped OR c.customer_id = ANY (only_customers))) b
 	WHERE b.next_date - d <= b.lead_days
 	UNION ALL
 	-- contract anniversaries: lead_days ahead of each anniversary of the start of an active contract
@@ -110,7 +111,7 @@ BEGIN
 					  ELSE (k.starts_on + make_interval(years => extract(year FROM d)::int + 1 - extract(year FROM k.starts_on)::int))::date
 				 END AS next_date
 		  FROM crm.playbook_steps_effective s JOIN crm.contracts k ON k.status = 'active' AND k.starts_on <= d
-		  WHERE s.trigger = 'contract_anniversary') a
+		  WHERE s.trigger = 'contract_anniversary' AND (NOT scoped OR k.customer_id = ANY (only_customers))) a
 	WHERE a.next_date - d <= a.lead_days AND a.next_date > a.starts_on
 	UNION ALL
 	-- alerts: the action plan of the alert's level, once per alert
@@ -122,13 +123,15 @@ BEGIN
 	SELECT t.customer_id, s.step, s.step || ':' || t.ticket_id, t.opened_at + s.sla_hours * interval '1 hour', NULL
 	FROM crm.playbook_steps_effective s JOIN crm.tickets t ON t.priority = 'urgent'
 	WHERE s.trigger = 'urgent_ticket' AND t.first_response_at IS NULL AND t.opened_at <= as_of AND t.opened_at > as_of - lookback
+	  AND (NOT scoped OR t.customer_id = ANY (only_customers))
 	UNION ALL
 	-- general tickets unresolved after 5 working days
 	SELECT g.customer_id, g.step, g.step || ':' || g.ticket_id, g.deadline + g.sla_hours * interval '1 hour', NULL
 	FROM (SELECT t.customer_id, t.ticket_id, s.step, s.sla_hours, crm.add_working_days(t.opened_at, 5) AS deadline
 		  FROM crm.playbook_steps_effective s JOIN crm.tickets t ON t.priority = 'general'
 		  WHERE s.trigger = 'general_ticket' AND t.opened_at <= as_of AND t.opened_at > as_of - lookback
-			AND (t.resolved_at IS NULL OR t.resolved_at > as_of)) g
+			AND (t.resolved_at IS NULL OR t.resolved_at > as_of)
+			AND (NOT scoped OR t.customer_id = ANY (only_customers))) g
 	WHERE g.deadline <= as_of;
 
 	-- Drop what exists already (the dedup keys), then what consent forbids.
@@ -140,7 +143,10 @@ BEGIN
 	  AND EXISTS (SELECT 1 FROM crm.consent k WHERE k.customer_id = x.customer_id)
 	  AND NOT crm.may_contact(x.customer_id, s.channel, s.purpose, as_of);
 
-	-- The pool, least loaded first.
+	-- The pool, least loaded first (only needed when something is left to assign).
+	IF NOT EXISTS (SELECT 1 FROM crm_candidates) THEN
+		RETURN;
+	END IF;
 	SELECT array_agg(m.member ORDER BY coalesce(l.open_tasks, 0), m.member), array_agg(coalesce(l.open_tasks, 0))
 	INTO pool, loads
 	FROM crm.team_members m
@@ -198,7 +204,7 @@ BEGIN
 END
 $generate$;
 COMMENT ON FUNCTION crm.generate_tasks(timestamptz, bigint[], bigint) IS
-	'Applies the playbook steps as of as_of: creates follow-up tasks (assigned to the owner, else the least-loaded pool member) and queues automated messages, each under a deterministic dedup key so running it again creates nothing new; consent is respected; cadence steps only for only_customers when given; alert plans only for alerts after since_alert_id';
+	'Applies the playbook steps as of as_of: creates follow-up tasks (assigned to the owner, else the least-loaded pool member) and queues automated messages, each under a deterministic dedup key so running it again creates nothing new; consent is respected; with only_customers, every step except alert plans looks only at those customers; alert plans only for alerts after since_alert_id';
 
 -- Escalates open tasks overdue by escalation_delay_hours to the owner's manager.
 CREATE FUNCTION crm.escalate_overdue_tasks(as_of timestamptz DEFAULT pg_catalog.now()) RETURNS bigint
@@ -210,9 +216,10 @@ DECLARE
 	delay interval := (crm.setting('escalation_delay_hours'))::float8 * interval '1 hour';
 	fallback name := crm.setting('escalation_manager') #>> '{}';
 BEGIN
-	UPDATE crm.tasks t SET escalated_at = as_of, escalated_to = coalesce(m.manager, fallback)
-	FROM crm.tasks t2 LEFT JOIN crm.team_members m ON m.member = t2.owner
-	WHERE t.task_id = t2.task_id AND t.status = 'open' AND t.escalated_at IS NULL AND t.due_at + delay <= as_of;
+	-- (tasks_open_due_idx finds the candidates without reading every task)
+	UPDATE crm.tasks t SET escalated_at = as_of,
+		escalated_to = coalesce((SELECT m.manager FROM crm.team_members m WHERE m.member = t.owner), fallback)
+	WHERE t.status = 'open' AND t.escalated_at IS NULL AND t.due_at <= as_of - delay;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	RETURN n;
 END
