@@ -9,6 +9,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <float.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -876,6 +877,141 @@ TestCdnow(void)
 	cdnow_free(&d);
 }
 
+/* Checks crm_hyp2f1_m1_multi(a, b, c, z[0..n)) against want[k], rtol plus its error scale. */
+static void
+CheckM1(double a, double b, double c, const double *z, int n, const double *want, double rtol)
+{
+	double		out[CRM_HYP_FAST_MAX_Z],
+				mag[CRM_HYP_FAST_MAX_Z];
+	int			k;
+
+	CHECK(crm_hyp2f1_m1_multi(a, b, c, z, n, out, mag) == 0);
+	for (k = 0; k < n; k++)
+	{
+		CHECK(mag[k] >= 0.999999 * fabs(out[k]));
+		CHECK_CLOSE(out[k], want[k], rtol, 64.0 * DBL_EPSILON * mag[k]);
+	}
+}
+
+/*
+ * (2F1 - 1) / b by the shared series and Taylor steps: against mpmath (the
+ * reference table, one z at a time and each (a, b, c) group at once in
+ * reverse order), closed forms (2F1(a, b; b; z) = (1-z)^-a, 2F1(a, 0; a; z)
+ * = 1, whose (2F1 - 1)/b limit is -log(1-z)) over z from -0.76 up to
+ * 1 - 1e-9 (steps), mixed-sign terms (a < 0), polynomials, 64 z at once
+ * equal to one at a time, and refusals.
+ */
+static void
+TestHyp2f1M1(void)
+{
+	double		z[CRM_HYP_FAST_MAX_Z],
+				want[CRM_HYP_FAST_MAX_Z],
+				out[CRM_HYP_FAST_MAX_Z],
+				mag[CRM_HYP_FAST_MAX_Z],
+				one[CRM_HYP_FAST_MAX_Z];
+	size_t		i;
+	int			used = 0,
+				k,
+				n;
+
+	/* the reference table, where the function applies and the value fits */
+	for (i = 0; i < sizeof(ref_hyp2f1) / sizeof(ref_hyp2f1[0]); i++)
+	{
+		const double *r = ref_hyp2f1[i];
+
+		if (!(r[2] > 0 && r[1] > -1 && r[1] != 0 && fabs(r[3]) < 1 && r[4] < 600))
+			continue;
+		if (crm_hyp2f1_m1_multi(r[0], r[1], r[2], &r[3], 1, out, mag) != 0)
+		{
+			CHECK(isnan(out[0]));
+			continue;
+		}
+		CHECK_CLOSE(out[0], expm1(r[4]) / r[1], 1e-12, 64.0 * DBL_EPSILON * mag[0]);
+		used++;
+		/* its group (same a, b, c), largest z first */
+		for (n = 0; i + n < sizeof(ref_hyp2f1) / sizeof(ref_hyp2f1[0]) && n < 8 &&
+			 ref_hyp2f1[i + n][0] == r[0] && ref_hyp2f1[i + n][1] == r[1] &&
+			 ref_hyp2f1[i + n][2] == r[2] && fabs(ref_hyp2f1[i + n][3]) < 1 &&
+			 ref_hyp2f1[i + n][4] < 600; n++)
+		{
+			z[n] = ref_hyp2f1[i + n][3];
+			want[n] = expm1(ref_hyp2f1[i + n][4]) / r[1];
+		}
+		for (k = 0; k < n / 2; k++)
+		{
+			double		t = z[k];
+
+			z[k] = z[n - 1 - k];
+			z[n - 1 - k] = t;
+			t = want[k];
+			want[k] = want[n - 1 - k];
+			want[n - 1 - k] = t;
+		}
+		if (n > 1 && crm_hyp2f1_m1_multi(r[0], r[1], r[2], z, n, out, mag) == 0)
+			for (k = 0; k < n; k++)
+				CHECK_CLOSE(out[k], want[k], 1e-12, 64.0 * DBL_EPSILON * mag[k]);
+	}
+	CHECK(used >= 40);
+	printf("specfun: (2F1 - 1)/b series matched mpmath on %d of the reference points\n", used);
+
+	/* (1-z)^-a: positive terms, mixed signs (a < 0), a polynomial (a = -3) */
+	for (n = 0; n < 40; n++)
+		z[n] = n < 20 ? -0.76 + 0.04 * n : 1.0 - pow(10.0, -0.45 * (n - 19));
+	for (k = 0; k < 3; k++)
+	{
+		double		a = (k == 0) ? 2.2 : (k == 1 ? -2.5 : -3.0);
+		int			j;
+
+		for (j = 0; j < 40; j++)
+			want[j] = expm1(-a * log1p(-z[j])) / 3.7;
+		/* positive z alone (steps beyond 0.8), then each z alone (steps beyond 0.6) */
+		CheckM1(a, 3.7, 3.7, z + 20, 20, want + 20, 1e-12);
+		for (j = 0; j < 40; j++)
+			CheckM1(a, 3.7, 3.7, z + j, 1, want + j, 1e-12);
+		/* negative z alone (no steps) */
+		CheckM1(a, 3.7, 3.7, z, 20, want, 1e-13);
+	}
+	/* b = 0: the limit -log(1-z), by series and steps */
+	for (n = 0; n < 40; n++)
+		want[n] = -log1p(-z[n]);
+	CheckM1(2.5, 0.0, 2.5, z + 20, 20, want + 20, 1e-12);
+	CheckM1(2.5, 0.0, 2.5, z, 20, want, 1e-13);
+	CheckM1(2.5, 0.0, 2.5, z + 39, 1, want + 39, 1e-12);
+	/* the largest double below 1: many steps, the last ones a few ulps long */
+	z[0] = nextafter(1.0, 0.0);
+	want[0] = 53.0 * log(2.0);
+	CheckM1(2.5, 0.0, 2.5, z, 1, want, 1e-12);
+	CHECK(crm_hyp2f1_m1_multi(14.0, 3.7, 3.7, z, 1, out, mag) == -1 && isnan(out[0]));
+
+	/* 64 z at once (unsorted, repeats, 0) equal one at a time */
+	for (n = 0; n < CRM_HYP_FAST_MAX_Z; n++)
+		z[n] = (n % 5 == 0) ? 0.0 : 0.999 * fabs(sin(1.0 + n * 0.7));
+	CHECK(crm_hyp2f1_m1_multi(5.2186, -0.6228, 8.644, z, CRM_HYP_FAST_MAX_Z, out, mag) == 0);
+	for (n = 0; n < CRM_HYP_FAST_MAX_Z; n++)
+	{
+		CHECK(crm_hyp2f1_m1_multi(5.2186, -0.6228, 8.644, z + n, 1, one + n, want) == 0);
+		CHECK_CLOSE(out[n], one[n], 1e-12, 0.0);
+		CHECK(z[n] != 0.0 || out[n] == 0.0);
+	}
+
+	/* refusals: the whole call, or only the z whose series is too long */
+	z[0] = 0.5;
+	CHECK(crm_hyp2f1_m1_multi(1.0, 1.0, 0.0, z, 1, out, mag) == -1 && isnan(out[0]));
+	CHECK(crm_hyp2f1_m1_multi(1.0, -1.0, 2.0, z, 1, out, mag) == -1 && isnan(out[0]));
+	CHECK(crm_hyp2f1_m1_multi(NAN, 1.0, 2.0, z, 1, out, mag) == -1 && isnan(out[0]));
+	CHECK(crm_hyp2f1_m1_multi(1.0, 1.0, 2.0, z, 0, out, mag) == -1);
+	CHECK(crm_hyp2f1_m1_multi(1.0, 1.0, 2.0, z, CRM_HYP_FAST_MAX_Z + 1, out, mag) == -1);
+	z[1] = 1.0;
+	CHECK(crm_hyp2f1_m1_multi(1.0, 1.0, 2.0, z, 2, out, mag) == -1 && isnan(out[0]));
+	z[1] = -1.0;
+	CHECK(crm_hyp2f1_m1_multi(1.0, 1.0, 2.0, z, 2, out, mag) == -1 && isnan(out[1]));
+	/* c - (a+b+1) z is large near 1, so no steps: the series at 0.9999 is too long */
+	z[0] = 0.9999;
+	z[1] = 0.1;
+	CHECK(crm_hyp2f1_m1_multi(30.0, 29.0, 40.0, z, 2, out, mag) == -1);
+	CHECK(isnan(out[0]) && isfinite(out[1]));
+}
+
 /* Prints the cost of typical 2F1 and upper-gamma calls. */
 /*
  * The shared-series fast path: against mpmath wherever it applies (a, b, c >
@@ -966,6 +1102,7 @@ main(void)
 	TestElementary();
 	TestHyp2f1();
 	TestHyp2f1Fast();
+	TestHyp2f1M1();
 	TestUpperGamma();
 	TestCdnow();
 	ReportSpeed();

@@ -11,10 +11,18 @@
  *	  LL = log G(r+x)/G(r) + r log alpha + log B(a, b+x+m)/B(a, b)
  *		 + log[ (alpha+T)^-(r+x) + [x+m > 0] a/(b+x+m-1) (alpha+tx)^-(r+x) ]
  *
+ * E[Y(t) | x, tx, T] = P(alive) K/(a-1) [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m;
+ * K; t/(u+t))], u = alpha+T, K = a+b+x+m-1, is evaluated at a block of
+ * horizons through Euler's (or, when dropout barely matters, Pfaff's)
+ * transformation, whose 2F1 parameters do not grow with x, as series shared
+ * by the block and written without division by a - 1 (see AliveSeries);
+ * horizons they cannot serve accurately take the robust 2F1 path.
+ *
  *-------------------------------------------------------------------------
  */
 #include "btyd.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +32,8 @@
 
 /* Half-width of the window around a = 1 bridged by interpolation. */
 #define A_ONE_DELTA 1e-3
+/* Largest t / (alpha + T) for the Pfaff form of the alive expectation. */
+#define PFAFF_W 0.5
 
 /* Per-x constants of the log-likelihood and their derivatives. */
 typedef struct XTerms
@@ -400,20 +410,24 @@ crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, dou
 }
 
 /*
- * log of 1 / (1 + a/(b+x+m-1) ((alpha+T)/(alpha+tx))^(r+x)): the P(alive)
- * factor; 0 when there is no dropout term (BG/NBD with x = 0).
+ * 1 / (1 + a/(b+x+m-1) ((alpha+T)/(alpha+tx))^(r+x)): P(alive); 1 when there
+ * is no dropout term (BG/NBD with x = 0).
  */
 static double
-LogAliveFactor(const double par[4], int m, double x, double tx, double T)
+AliveFactor(const double par[4], int m, double x, double tx, double T)
 {
 	double		d;
 
 	if (x + m <= 0)
-		return 0.0;
-	d = log(par[2]) - log(par[3] + x + m - 1.0)
-		+ (par[0] + x) * log1p((T - tx) / (par[1] + tx));
-	/* -log(1 + e^d) */
-	return (d > 0) ? -(d + log1p(exp(-d))) : -log1p(exp(d));
+		return 1.0;
+	d = log(par[2] / (par[3] + (x + m - 1.0))) + (par[0] + x) * log1p((T - tx) / (par[1] + tx));
+	/* 1 / (1 + e^d) without overflow */
+	if (d > 0)
+	{
+		d = exp(-d);
+		return d / (1.0 + d);
+	}
+	return 1.0 / (1.0 + exp(d));
 }
 
 /* The alive expectation below, given lf = log of its 2F1. */
@@ -483,6 +497,143 @@ AliveExpectationStable(const double par[4], int m, double t, double x, double T,
 	return 0;
 }
 
+/*
+ * Alive expectations at t[k] (k < n <= CRM_HYP_FAST_MAX_Z) from shared
+ * series, none divided by a - 1 (so a = 1 needs no special case). With
+ * w = t/u, z = w/(1+w), s = r+x, K = a+b+x+m-1 and h(A; v) = (2F1(A, a-1;
+ * K; v) - 1) / (a-1):
+ *	  Pfaff:  K/(a-1) [1 - 2F1(a-1, s; K; -w)] = -K h(s; -w),
+ * alternating for w < 1, no cancellation;
+ *	  Euler:  K/(a-1) [1 - P 2F1(A', a-1; K; z)] = K [l exprel(-(a-1) l) - P h(A'; z)],
+ * l = log(1+w), P = (1+w)^(1-a), A' = a+b+m-1-r: the parameters do not grow
+ * with x (fast for heavy buyers, and z < 1 always), but the two terms cancel
+ * by about A'/s at small z. Pfaff serves w <= PFAFF_W when A' > 8 s, Euler
+ * the rest. out[k] = NAN where a series failed or the estimated error
+ * exceeds 1e-11 (the caller then takes the robust path).
+ */
+static void
+AliveSeries(const double par[4], int m, const double *t, int n, double x, double T,
+			double *out)
+{
+	double		r = par[0],
+				a = par[2],
+				b = par[3];
+	double		iu = 1.0 / (par[1] + T),
+				ia = 1.0 / (a - 1.0);
+	double		K = a + b + (x + m - 1.0),
+				A = a + b - r + (m - 1.0);
+	double		v[CRM_HYP_FAST_MAX_Z],	/* -w (Pfaff) or z (Euler) */
+				l[CRM_HYP_FAST_MAX_Z],
+				h[CRM_HYP_FAST_MAX_Z],
+				mag[CRM_HYP_FAST_MAX_Z];
+	int			kp[CRM_HYP_FAST_MAX_Z],
+				ke[CRM_HYP_FAST_MAX_Z];
+	int			pfaff = (A > 8.0 * (r + x));
+	int			np = 0,
+				ne = 0,
+				j,
+				k;
+
+	for (k = 0; k < n; k++)
+		out[k] = NAN;
+	if (n < 1 || n > CRM_HYP_FAST_MAX_Z || !(K > 0.0))
+		return;
+	for (k = 0; k < n; k++)
+		if (pfaff && t[k] * iu <= PFAFF_W)
+			kp[np++] = k;
+		else
+			ke[ne++] = k;
+	if (np > 0)
+	{
+		for (j = 0; j < np; j++)
+			v[j] = -t[kp[j]] * iu;
+		/* h[j] = NAN where the series fails */
+		(void) crm_hyp2f1_m1_multi(r + x, a - 1.0, K, v, np, h, mag);
+		for (j = 0; j < np; j++)
+			if (-h[j] > 0.0 && 16.0 * mag[j] <= 1e-11 / DBL_EPSILON * -h[j])
+				out[kp[j]] = -K * h[j];
+	}
+	if (ne == 0)
+		return;
+	for (j = 0; j < ne; j++)
+	{
+		double		w = t[ke[j]] * iu;
+
+		v[j] = w / (1.0 + w);
+		/* log is as accurate as log1p once w is not small, and faster */
+		l[j] = w < 0.5 ? log1p(w) : log(1.0 + w);
+	}
+	(void) crm_hyp2f1_m1_multi(A, a - 1.0, K, v, ne, h, mag);
+	for (j = 0; j < ne; j++)
+	{
+		double		y = (1.0 - a) * l[j];
+		double		P,
+					t1,
+					t2,
+					e;
+
+		if (!isfinite(h[j]))
+			continue;
+		/* P = e^y; t1 = l exprel(y) = (1 - P)/(a-1), by its series near y = 0 (a = 1) */
+		if (fabs(y) < 1e-5)
+		{
+			P = 1.0 + y * (1.0 + y * (0.5 + y / 6.0));
+			t1 = l[j] * (1.0 + y * (0.5 + y / 6.0));
+		}
+		else if (fabs(y) < 0.5)
+		{
+			P = expm1(y);
+			t1 = -P * ia;
+			P += 1.0;
+		}
+		else
+		{
+			P = exp(y);
+			t1 = (1.0 - P) * ia;
+		}
+		t2 = h[j] * P;
+		e = K * (t1 - t2);
+		/* rounding of t1 and of h against the difference */
+		if (e > 0.0 && e < INFINITY &&
+			4.0 * fabs(t1) + 16.0 * mag[j] * P <= 1e-11 / DBL_EPSILON * (t1 - t2))
+			out[ke[j]] = e;
+	}
+}
+
+/*
+ * E[Y(t[k]) | x, tx, T] for k < n <= CRM_HYP_FAST_MAX_Z: P(alive) times the
+ * alive expectations from one shared series, each failure on the robust path.
+ */
+static int
+ConditionalBlock(const double par[4], int modified, const double *t, int n, double x,
+				 double tx, double T, double *out)
+{
+	double		tt[CRM_HYP_FAST_MAX_Z],
+				e[CRM_HYP_FAST_MAX_Z];
+	double		pa = AliveFactor(par, modified, x, tx, T);
+	int			k;
+
+	for (k = 0; k < n; k++)
+	{
+		if (!isfinite(t[k]))
+			return -1;
+		tt[k] = t[k] > 0.0 ? t[k] : 0.0;	/* no time, no purchases */
+	}
+	AliveSeries(par, modified, tt, n, x, T, e);
+	for (k = 0; k < n; k++)
+	{
+		if (tt[k] == 0.0)
+			e[k] = 0.0;
+		else if (!isfinite(e[k]) &&
+				 AliveExpectationStable(par, modified, tt[k], x, T, &e[k]) != 0)
+			return -1;
+		out[k] = e[k] * pa;
+		if (!isfinite(out[k]))
+			return -1;
+	}
+	return 0;
+}
+
 /* E[X(t)] for a new customer. */
 int
 crm_bgnbd_expected(const double par[4], int modified, double t, double *out)
@@ -495,17 +646,12 @@ int
 crm_bgnbd_conditional(const double par[4], int modified, double t, double x,
 					  double tx, double T, double *out)
 {
-	double		e;
-
 	if (t <= 0.0)
 	{
 		*out = 0.0;
 		return 0;
 	}
-	if (AliveExpectationStable(par, modified, t, x, T, &e) != 0)
-		return -1;
-	*out = e * exp(LogAliveFactor(par, modified, x, tx, T));
-	return isfinite(*out) ? 0 : -1;
+	return ConditionalBlock(par, modified, &t, 1, x, tx, T, out);
 }
 
 /* Conditional expectations at several horizons (see btyd.h). */
@@ -513,40 +659,11 @@ int
 crm_bgnbd_conditional_multi(const double par[4], int modified, const double *t, int n,
 							double x, double tx, double T, double *out)
 {
-	double		r = par[0],
-				a = par[2],
-				b = par[3];
-	double		u = par[1] + T;
-	double		m = modified ? 1.0 : 0.0;
-	double		c = a + b + x + m - 1.0;
-	double		z[CRM_HYP_FAST_MAX_Z],
-				lf[CRM_HYP_FAST_MAX_Z];
 	int			k;
 
-	/* one shared series: away from a = 1, positive parameters, few enough horizons */
-	if (n >= 1 && n <= CRM_HYP_FAST_MAX_Z && fabs(a - 1.0) >= A_ONE_DELTA && c > 0.0)
-	{
-		double		la = LogAliveFactor(par, modified, x, tx, T);
-		int			ok = 1;
-
-		for (k = 0; k < n && ok; k++)
-		{
-			ok = t[k] >= 0.0 && isfinite(t[k]);
-			z[k] = ok ? t[k] / (u + t[k]) : 0.0;
-		}
-		if (ok && crm_log_hyp2f1_fast(r + x, b + x + m, c, z, n, lf) == 0)
-		{
-			for (k = 0; k < n && ok; k++)
-			{
-				out[k] = AliveFromLog2F1(par, m, t[k], x, T, lf[k]) * exp(la);
-				ok = isfinite(out[k]);
-			}
-			if (ok)
-				return 0;
-		}
-	}
-	for (k = 0; k < n; k++)
-		if (crm_bgnbd_conditional(par, modified, t[k], x, tx, T, &out[k]) != 0)
+	for (k = 0; k < n; k += CRM_HYP_FAST_MAX_Z)
+		if (ConditionalBlock(par, modified, t + k, n - k < CRM_HYP_FAST_MAX_Z ? n - k : CRM_HYP_FAST_MAX_Z,
+							 x, tx, T, out + k) != 0)
 			return -1;
 	return 0;
 }
@@ -556,7 +673,7 @@ int
 crm_bgnbd_p_alive(const double par[4], int modified, double x, double tx, double T,
 				  double *out)
 {
-	*out = exp(LogAliveFactor(par, modified, x, tx, T));
+	*out = AliveFactor(par, modified, x, tx, T);
 	return 0;
 }
 

@@ -1437,6 +1437,7 @@ crm_clv(crm_model_kind kind, const double *par, double spend,
 	double		prev = 0.0,
 				sum = 0.0,
 				disc = 1.0,
+				factor = 1.0 / (1.0 + rate),	/* one step's discount */
 				steps;
 	long		k,
 				K;
@@ -1482,7 +1483,10 @@ crm_clv(crm_model_kind kind, const double *par, double spend,
 					rc;
 
 		for (j = 0; j < nb; j++)
-			tk[j] = fmin((double) (k + j) * step, horizon);
+		{
+			tk[j] = (double) (k + j) * step;
+			tk[j] = tk[j] < horizon ? tk[j] : horizon;
+		}
 		/* both return finite values or -1 */
 		if (kind == CRM_PNBD)
 			rc = crm_pnbd_conditional_multi(par, tk, nb, x, tx, T, e);
@@ -1492,7 +1496,7 @@ crm_clv(crm_model_kind kind, const double *par, double spend,
 			return NumericResult(-1, out, "CLV", msg, msglen);
 		for (j = 0; j < nb; j++)
 		{
-			disc /= 1.0 + rate;
+			disc *= factor;
 			sum += (e[j] - prev) * disc;
 			prev = e[j];
 		}

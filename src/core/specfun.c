@@ -11,6 +11,12 @@
  * accurate one wins. When c-a-b is (nearly) an integer the connection
  * formula is evaluated at perturbed parameters and Richardson-extrapolated.
  *
+ * For predictions at many horizons, (2F1 - 1)/b is summed as one power
+ * series shared by every z (four terms per pass, z in pairs the compiler
+ * vectorizes, each z dropping out once its tail bound is met); z close to 1
+ * are instead reached by a chain of Taylor steps of the function's ODE,
+ * started from a pivot whose value and derivative come from the series.
+ *
  *-------------------------------------------------------------------------
  */
 #include "specfun.h"
@@ -31,6 +37,19 @@
 #define HYP_WORST_ERR 1e-7
 /* Perturbation step for an integer c - a - b in the connection formula. */
 #define HYP_PERTURB 1e-3
+/* Shared 2F1 series up to this z (one z: the second), Taylor steps beyond. */
+#define HYP_STEP_Z 0.8
+#define HYP_STEP_Z1 0.7
+/*
+ * A Taylor step covers at most this fraction of the distance to z = 1, and
+ * lambda s (see HypM1Step) at most HYP_STEP_LAMBDA; steps are taken only
+ * while |c - (a+b+1) z| <= HYP_STEP_Q.
+ */
+#define HYP_STEP_RHO 0.6
+#define HYP_STEP_LAMBDA 2.0
+#define HYP_STEP_Q 16.0
+/* Taylor steps allowed per call (1 - z shrinks by 9% or more per step). */
+#define HYP_MAX_STEPS 200
 /* Iterations allowed in the incomplete gamma continued fraction and series. */
 #define IGAM_MAX_ITER 100000
 /* Downward recurrence steps allowed for very negative s. */
@@ -629,6 +648,271 @@ done:
 			return -1;
 	}
 	return 0;
+}
+
+/* Upper bound of the term ratio f(m) = (a+m)(b+m) / ((c+m)(m+1)) for m >= i (see below). */
+static inline double
+HypRatioBound(double a, double b, double c, double i)
+{
+	double		A = a + b - c - 1.0;
+	double		B = a * b - c;
+
+	/*
+	 * f(m) - 1 = (A m + B) / ((c+m)(m+1)). For A > 0 that is at most
+	 * A/(i+1) + B+/((c+i)(i+1)); for A <= 0 the numerator falls and the
+	 * denominator grows with m, so it is at most (A i + B)+ / ((c+i)(i+1)).
+	 */
+	if (A > 0.0)
+		return 1.0 + (A + (B > 0.0 ? B : 0.0) / (c + i)) / (i + 1.0);
+	B += A * i;
+	return B > 0.0 ? 1.0 + B / ((c + i) * (i + 1.0)) : 1.0;
+}
+
+/*
+ * Adds terms i .. i+3 (coefficients cf, powers pw[k] = z^(i-1)) to sum[k]
+ * for k in [from, to), and to abssum[k] when mixed (a constant at each call:
+ * the compiler makes two versions). In pairs, which the compiler turns into
+ * vector operations; a pair may include a converged z (more terms do not
+ * hurt) or the padding slot.
+ */
+static inline void
+HypAddTerms(const double cf[4], const double *zs, double *pw, double *sum, double *abssum,
+			int from, int to, int mixed)
+{
+	int			j,
+				k;
+
+	for (j = from & ~1; j < to; j += 2)
+		for (k = j; k < j + 2; k++)
+		{
+			double		z2 = zs[k] * zs[k];
+			double		p1 = pw[k] * zs[k],
+						p2 = pw[k] * z2,
+						p3 = p1 * z2,
+						p4 = p2 * z2;
+
+			sum[k] += (cf[0] * p1 + cf[1] * p2) + (cf[2] * p3 + cf[3] * p4);
+			if (mixed)
+				abssum[k] += (fabs(cf[0] * p1) + fabs(cf[1] * p2)) +
+					(fabs(cf[2] * p3) + fabs(cf[3] * p4));
+			pw[k] = p4;
+		}
+}
+
+/*
+ * Taylor step of F = (2F1(a, b; c; z) - 1) / b from z0 to z1 through its ODE
+ *	  z(1-z) F'' + [c - (a+b+1) z] F' - ab F = a,
+ * whose coefficients d_n = F^(n)(z0) s^n / n!, s = z1 - z0, follow
+ *	  d_(n+2) = ([n=0] a s - (n+1)(p1 n + q0) d_(n+1) + (n+a)(n+b) s d_n)
+ *				* sg / ((n+1)(n+2)),  sg = s / (z0 (1-z0)),
+ * p1 = 1 - 2 z0, q0 = c - (a+b+1) z0. The other solution of the ODE varies
+ * like exp(-lambda s), lambda = q0 / (z0 (1-z0)), so rounding grows by about
+ * exp(|lambda| s): callers keep |lambda| s <= HYP_STEP_LAMBDA = 2. On entry
+ * *f, *df, *mag hold F, F' and the error scale at z0 (see
+ * crm_hyp2f1_m1_multi); on exit those at z1. Returns -1 if the series does
+ * not converge.
+ */
+static int
+HypM1Step(double a, double b, double c, double z0, double z1, double *f, double *df,
+		  double *mag)
+{
+	double		s = z1 - z0;
+	double		sg = s / (z0 * (1.0 - z0));
+	double		p1 = 1.0 - 2.0 * z0,
+				q0 = c - (a + b + 1.0) * z0;
+	/* the singularities nearest to z0 are at 0 and 1 */
+	double		rho = s / (z0 < 1.0 - z0 ? z0 : 1.0 - z0);
+	double		d0 = *f,
+				d1 = *df * s,
+				d2;
+	double		sum = d0 + d1,
+				dsum = d1,
+				abssum = fabs(d0) + fabs(d1),
+				ls;
+	int			n;
+
+	if (s == 0.0)
+		return 0;
+	for (n = 0; n < CRM_HYP_FAST_TERMS; n++)
+	{
+		double		dn = (double) n;
+		double		w = sg / ((dn + 1.0) * (dn + 2.0));	/* off the d_n chain */
+
+		d2 = (dn + a) * (dn + b) * s * w * d0 - (dn + 1.0) * (p1 * dn + q0) * w * d1;
+		if (n == 0)
+			d2 += a * s * w;
+		sum += d2;
+		dsum += (dn + 2.0) * d2;
+		abssum += fabs(d2);
+		d0 = d1;
+		d1 = d2;
+		/* two small terms in a row, the derivative's too (it scales the next step) */
+		if ((dn + 2.0) * (fabs(d0) + fabs(d1)) <= 1e-16 * (1.0 - rho) * fabs(sum))
+			break;
+	}
+	if (n == CRM_HYP_FAST_TERMS || !isfinite(sum) || !isfinite(dsum) || sum == 0.0 || *f == 0.0)
+		return -1;
+	/* relative errors add up along the steps, each grown by up to exp(|lambda| s) */
+	ls = fabs(q0 * sg);
+	*mag = (*mag / fabs(*f) + (1.0 + ls * (1.0 + ls)) * abssum / fabs(sum)) * fabs(sum);
+	*f = sum;
+	*df = dsum / s;
+	return 0;
+}
+
+/* Shared-series (2F1 - 1) / b, with Taylor steps for the larger z (see specfun.h). */
+int
+crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
+					double *out, double *mag)
+{
+	/* sorted z (and the pivot), powers, sums, sums of |terms|; a padding slot */
+	double		zs[CRM_HYP_FAST_MAX_Z + 2],
+				pw[CRM_HYP_FAST_MAX_Z + 2],
+				sum[CRM_HYP_FAST_MAX_Z + 2],
+				abssum[CRM_HYP_FAST_MAX_Z + 2];
+	int			idx[CRM_HYP_FAST_MAX_Z + 1];	/* input index; -1: the pivot */
+	/* the series is shared by n z: with one, step sooner */
+	double		zstep = (n == 1) ? HYP_STEP_Z1 : HYP_STEP_Z;
+	double		coef = a / c;	/* c_i = (a)_i (b+1)_(i-1) / ((c)_i i!) */
+	double		dsum = 0.0;		/* the pivot's F' times z */
+	int			neg = 0;		/* some z < 0 */
+	int			mixed;			/* terms may differ in sign (a < 0 or z < 0) */
+	int			lo = 0,
+				nd,
+				nz = n,
+				i,
+				j,
+				k;
+
+	if (n < 1 || n > CRM_HYP_FAST_MAX_Z)
+		return -1;
+	for (k = 0; k < n; k++)
+		out[k] = mag[k] = NAN;
+	if (!isfinite(a) || !isfinite(b) || !isfinite(c) || !(c > 0.0) || !(b > -1.0))
+		return -1;
+	/* sorted by |z| (insertion sort: CLV passes increasing horizons) */
+	for (k = 0; k < n; k++)
+	{
+		if (!(fabs(z[k]) < 1.0))
+			return -1;
+		neg |= (z[k] < 0.0);
+		for (j = k; j > 0 && fabs(zs[j - 1]) > fabs(z[k]); j--)
+		{
+			zs[j] = zs[j - 1];
+			idx[j] = idx[j - 1];
+		}
+		zs[j] = z[k];
+		idx[j] = k;
+	}
+	/*
+	 * zs[0..nd) by the series; z beyond zstep by steps from a pivot at
+	 * zstep, unless some z < 0 or c - (a+b+1) z (linear in z) is large on
+	 * [zstep, 1]: then steps would have to be short (and the series
+	 * converges fast anyway)
+	 */
+	for (nd = 0; nd < n && zs[nd] <= zstep; nd++)
+		;
+	mixed = (a < 0.0 || neg);
+	if (neg || fabs(c - (a + b + 1.0) * zstep) > HYP_STEP_Q ||
+		fabs(c - (a + b + 1.0)) > HYP_STEP_Q)
+		nd = n;
+	if (nd < n)
+	{
+		for (j = n; j > nd; j--)
+		{
+			zs[j] = zs[j - 1];
+			idx[j] = idx[j - 1];
+		}
+		zs[nd] = zstep;
+		idx[nd++] = -1;
+		nz++;
+	}
+	for (j = 0; j <= nz; j++)
+	{
+		pw[j] = 1.0;
+		sum[j] = abssum[j] = 0.0;
+	}
+	zs[nz] = 0.0;
+	/* four terms per pass, i .. i+3 */
+	for (i = 1; i <= CRM_HYP_FAST_TERMS && lo < nd; i += 4)
+	{
+		double		di = (double) i;
+		double		cf[4];
+		double		next;
+
+		for (k = 0; k < 4; k++)
+		{
+			cf[k] = coef;
+			coef *= (a + di + k) * (b + di + k) / ((c + di + k) * (di + k + 1.0));
+		}
+		if (nd < nz)
+		{
+			double		zp = zstep,
+						p = pw[nd - 1] * zp;
+
+			dsum += p * (di * cf[0] + zp * ((di + 1.0) * cf[1] + zp * ((di + 2.0) * cf[2] +
+																	zp * (di + 3.0) * cf[3])));
+		}
+		/* every z not yet converged: the larger ones */
+		if (mixed)
+			HypAddTerms(cf, zs, pw, sum, abssum, lo, nd, 1);
+		else
+			HypAddTerms(cf, zs, pw, sum, abssum, lo, nd, 0);
+		if (cf[3] == 0.0)
+			lo = nd;			/* a polynomial: a is a non-positive integer */
+		/* from term i+3 on every ratio is positive and at most next / z */
+		else if (a + di + 3.0 > 0.0 && b + di + 3.0 > 0.0)
+		{
+			double		bound = HypRatioBound(a, b, c, di + 3.0);
+
+			/*
+			 * the smallest z first: the tail is at most term * next / (1 -
+			 * next); the pivot's F' at most i+3 + 1/(1-next) times that
+			 */
+			while (lo < nd && (next = bound * fabs(zs[lo])) < 1.0 &&
+				   fabs(cf[3] * pw[lo]) * next *
+				   (lo == nd - 1 && nd < nz ? di + 3.0 + 1.0 / (1.0 - next) : 1.0) <=
+				   1e-16 * (1.0 - next) * fabs(sum[lo]))
+				lo++;
+		}
+		if (!isfinite(coef))
+			break;
+	}
+	for (j = 0; j < lo; j++)
+		if (idx[j] >= 0)
+		{
+			out[idx[j]] = sum[j];
+			mag[idx[j]] = mixed ? abssum[j] : fabs(sum[j]);
+		}
+	/* the larger z by Taylor steps from the pivot (see HypM1Step) */
+	if (lo == nd && nd < nz)
+	{
+		double		zc = zstep,
+					f = sum[nd - 1],
+					df = dsum / zstep,
+					e = mixed ? abssum[nd - 1] : fabs(sum[nd - 1]);
+		int			steps = 0;
+
+		for (j = nd; j < nz; j++)
+		{
+			while (zc < zs[j])
+			{
+				double		q = fabs(c - (a + b + 1.0) * zc);
+				double		zn = zc + (1.0 - zc) * (q * HYP_STEP_RHO < HYP_STEP_LAMBDA * zc ?
+												   HYP_STEP_RHO : HYP_STEP_LAMBDA * zc / q);
+
+				/* the last step also when the next one would round to no step */
+				zn = (zn < zs[j] && zn > zc) ? zn : zs[j];
+				if (++steps > HYP_MAX_STEPS || HypM1Step(a, b, c, zc, zn, &f, &df, &e) != 0)
+					return -1;
+				zc = zn;
+			}
+			out[idx[j]] = f;
+			mag[idx[j]] = e;
+		}
+		return 0;
+	}
+	return lo == nz ? 0 : -1;
 }
 
 /* --- upper incomplete gamma ------------------------------------------- */

@@ -57,6 +57,21 @@ int			crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n,
 								double *logval);
 
 /*
+ * (2F1(a, b; c; z[k]) - 1) / b for k < n: the power series
+ * sum_{i>=1} (a)_i (b+1)_(i-1) / ((c)_i i!) z^i, with no division by b (b = 0
+ * gives the limit), shared by every z, each z stopping at its own term; when
+ * every z >= 0, those beyond 0.8 are reached by Taylor steps of the
+ * function's ODE instead. For c > 0, b > -1, |z[k]| < 1, 1 <= n <=
+ * CRM_HYP_FAST_MAX_Z. mag[k] is the error scale: the rounding error is a
+ * small multiple of DBL_EPSILON * mag[k] (|out[k]| when every term has one
+ * sign). Returns 0 when every z converged within CRM_HYP_FAST_TERMS terms;
+ * otherwise -1, with out[k] = NAN where it did not (everywhere for invalid
+ * arguments).
+ */
+int			crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
+								double *out, double *mag);
+
+/*
  * log of the upper incomplete gamma function Gamma(s, x) for real s (any
  * sign, including 0 and negative non-integers and integers) and x > 0.
  * Needed for the Pareto/NBD DERT: U(s, s; z) = exp(z) Gamma(1 - s, z).
