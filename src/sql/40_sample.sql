@@ -146,9 +146,10 @@ BEGIN
 			setval(pg_get_serial_sequence('crm.opportunities', 'opportunity_id'), 1, false);
 
 	-- Bulk load: per-row foreign-key checks and index insertions would cost
-	-- several times the load itself, so the loaded tables' foreign keys and
-	-- secondary indexes are dropped here and rebuilt below (each foreign key
-	-- re-validated by one join). All in this transaction: an error undoes it.
+	-- several times the load itself, so the loaded tables' foreign keys,
+	-- secondary indexes and unreferenced keys are dropped here and rebuilt
+	-- below (each index by one sort, each foreign key re-validated by one
+	-- join). All in this transaction: an error undoes it.
 	-- Indexes are rebuilt first (they speed up the checks), with their comments.
 	FOR item IN
 		SELECT format('DROP INDEX %s', i.indexrelid::regclass) AS undo,
@@ -174,8 +175,12 @@ BEGIN
 			   format('COMMENT ON CONSTRAINT %I ON %s IS %L', c.conname, c.conrelid::regclass,
 					  obj_description(c.oid, 'pg_constraint')) AS note
 		FROM pg_constraint c
-		WHERE c.contype = 'f' AND c.conrelid = ANY (loaded)
-		ORDER BY c.conrelid, c.conname
+		WHERE c.conrelid = ANY (loaded)
+		  AND (c.contype = 'f'
+			   -- keys no foreign key refers to (the event tables' ids): one sort each
+			   OR (c.contype IN ('p', 'u')
+				   AND NOT EXISTS (SELECT 1 FROM pg_constraint r WHERE r.contype = 'f' AND r.conindid = c.conindid)))
+		ORDER BY c.contype = 'f', c.conrelid, c.conname
 	LOOP
 		EXECUTE item.undo;
 		rebuild := rebuild || item.redo;
