@@ -145,6 +145,13 @@ SELECT count(*) AS incremental_differs_from_full FROM (
 	SELECT customer_id, last_purchase, clv, tier, health_score, lifecycle_stage, frequency, monetary, x, t_x, age FROM crm.customer_scores
 	EXCEPT SELECT customer_id, last_purchase, clv, tier, health_score, lifecycle_stage, frequency, monetary, x, t_x, age FROM after_incremental) d;
 SELECT frequency, monetary FROM crm.customer_scores JOIN ids USING (customer_id) WHERE external_id = 'young';
+-- Events written after a refresh in the same transaction are still marked dirty
+BEGIN;
+SELECT status FROM crm.refresh('2025-01-01', refit => false);
+INSERT INTO crm.purchases (customer_id, purchased_at, amount) SELECT customer_id, '2024-12-31', 5 FROM ids WHERE external_id = 'young';
+SELECT i.external_id AS dirty_after_refresh_in_same_transaction FROM crm.score_dirty d JOIN ids i USING (customer_id);
+SELECT mode, customers FROM crm.refresh('2025-01-01', incremental => true, refit => false);
+ROLLBACK;
 
 -- Lifecycle stage is written to customers with its change date
 SELECT i.external_id, c.lifecycle_stage, c.lifecycle_changed_at = '2025-01-01' AS changed_at_as_of

@@ -595,6 +595,8 @@ BEGIN
 									 'unit', unit, 'clv_model', model_kind)
 	WHERE r.run_id = run.run_id
 	RETURNING * INTO run;
+	-- Later writes in the caller's transaction are events again.
+	PERFORM set_config('crm.in_refresh', 'off', true);
 	RAISE NOTICE 'crm.refresh: % customers rescored as of % UTC (% refresh, run %)', run.customers,
 		to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS'), run.mode, run.run_id;
 	RETURN run;
