@@ -193,3 +193,8 @@ FROM (SELECT l.customer_id, l.location, crm_postgis.nearest_site_id(l.location) 
 JOIN crm_postgis.sites s ON s.site_id = q.site_id
 $sql$);
 COMMENT ON VIEW crm_postgis.customer_nearest_site IS 'Nearest active site of every located customer (KNN per customer, parallel), distance in metres';
+COMMENT ON COLUMN crm_postgis.customer_nearest_site.customer_id IS 'Customer id (crm.customers), located in crm_postgis.customer_locations';
+COMMENT ON COLUMN crm_postgis.customer_nearest_site.site_id IS 'Nearest active site (crm_postgis.sites)';
+COMMENT ON COLUMN crm_postgis.customer_nearest_site.site_name IS 'Name of that site';
+COMMENT ON COLUMN crm_postgis.customer_nearest_site.site_kind IS 'Kind of that site';
+COMMENT ON COLUMN crm_postgis.customer_nearest_site.distance_m IS 'Distance to the site in metres on the WGS 84 ellipsoid';

@@ -54,6 +54,18 @@ COMMENT ON FUNCTION crm_postgis.territory_stats() IS 'Per territory (and a "(poo
 CREATE VIEW crm_postgis.territory_summary WITH (security_invoker = true) AS
 SELECT * FROM crm_postgis.territory_stats();
 COMMENT ON VIEW crm_postgis.territory_summary IS 'Regional BI view: one row per territory plus the pool, with customers, revenue_12m, avg_health_score, churn_risk_customers, clv_total, clv_avg and the boundary (geography and GeoJSON)';
+COMMENT ON COLUMN crm_postgis.territory_summary.territory_id IS 'Territory id; NULL on the "(pool)" row (customers in no territory)';
+COMMENT ON COLUMN crm_postgis.territory_summary.name IS 'Territory name, or "(pool)"';
+COMMENT ON COLUMN crm_postgis.territory_summary.owner IS 'Territory owner (role name); for the pool the setting pool_owner';
+COMMENT ON COLUMN crm_postgis.territory_summary.priority IS 'Territory priority (higher wins where territories overlap); NULL for the pool';
+COMMENT ON COLUMN crm_postgis.territory_summary.customers IS 'Customers assigned by the last crm_postgis.assign_territories';
+COMMENT ON COLUMN crm_postgis.territory_summary.revenue_12m IS 'Sum of the customers'' trailing-12-month revenue (crm.customer_scores), account currency';
+COMMENT ON COLUMN crm_postgis.territory_summary.avg_health_score IS 'Average health score 0-100 of the scored customers; NULL when none is scored';
+COMMENT ON COLUMN crm_postgis.territory_summary.churn_risk_customers IS 'Customers with health band at_risk or lifecycle stage at_risk';
+COMMENT ON COLUMN crm_postgis.territory_summary.clv_total IS 'Sum of the customers'' CLV (crm.customer_scores.clv), account currency';
+COMMENT ON COLUMN crm_postgis.territory_summary.clv_avg IS 'Average CLV per scored customer, account currency';
+COMMENT ON COLUMN crm_postgis.territory_summary.boundary IS 'Territory boundary, geography (WGS 84); NULL for the pool';
+COMMENT ON COLUMN crm_postgis.territory_summary.boundary_geojson IS 'The boundary as GeoJSON text (longitude, latitude), for map tools';
 
 SELECT crm_postgis.install_sql($sql$
 CREATE VIEW crm_postgis.customer_map WITH (security_invoker = true) AS
@@ -65,3 +77,15 @@ LEFT JOIN crm_postgis.customer_territories ct ON ct.customer_id = l.customer_id
 LEFT JOIN crm_postgis.territories t ON t.territory_id = ct.territory_id
 $sql$);
 COMMENT ON VIEW crm_postgis.customer_map IS 'Located customers with tier, owner, lifecycle stage and assigned territory, for maps in BI tools';
+COMMENT ON COLUMN crm_postgis.customer_map.customer_id IS 'Customer id (crm.customers)';
+COMMENT ON COLUMN crm_postgis.customer_map.name IS 'Customer name';
+COMMENT ON COLUMN crm_postgis.customer_map.tier IS 'Value tier A/B/C written by crm.refresh()';
+COMMENT ON COLUMN crm_postgis.customer_map.owner IS 'Account owner (role name)';
+COMMENT ON COLUMN crm_postgis.customer_map.lifecycle_stage IS 'Lifecycle stage written by crm.refresh()';
+COMMENT ON COLUMN crm_postgis.customer_map.territory_id IS 'Assigned territory; NULL when in the pool or not yet assigned';
+COMMENT ON COLUMN crm_postgis.customer_map.territory_name IS 'Name of the assigned territory';
+COMMENT ON COLUMN crm_postgis.customer_map.assignment IS 'inside (covered by the territory), nearest (fallback within the setting fallback_distance_m) or pool';
+COMMENT ON COLUMN crm_postgis.customer_map.distance_to_territory_m IS 'Metres from the customer to the assigned territory (0 inside it; > 0 for a nearest-territory fallback)';
+COMMENT ON COLUMN crm_postgis.customer_map.latitude IS 'Latitude in decimal degrees (WGS 84)';
+COMMENT ON COLUMN crm_postgis.customer_map.longitude IS 'Longitude in decimal degrees (WGS 84)';
+COMMENT ON COLUMN crm_postgis.customer_map.location IS 'geography(Point, 4326) of the customer';

@@ -42,7 +42,7 @@ SQL
 )
 reference=$("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d $db -f scripts/doc_reference.sql)
 psql -d postgres -c "DROP DATABASE $db"
-missing_comment=$(echo "$objects" | awk '$3 == "f" {print $1 " " $2}')
+missing_comment=$(echo "$objects" | awk '$3 != "true" {print $1 " " $2}')
 undocumented=""
 total=0
 while read -r kind name flag; do
