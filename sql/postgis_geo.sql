@@ -219,6 +219,15 @@ FROM crm_postgis.territory_summary;
 SELECT sum(customers) = (SELECT count(*) FROM crm_postgis.customer_locations) AS every_located_customer_once
 FROM crm_postgis.territory_summary;
 
+-- 6b. crm.refresh() assigns territories as its last stage when crm_postgis is installed
+SELECT crm_postgis.set_customer_location(pg_temp.cid('c_inv2'), 0, 1.25, 'geocoder');
+SELECT status FROM crm.refresh('2026-06-30', refit => false);
+SELECT stage, row_count FROM crm.refresh_stages
+WHERE run_id = (SELECT max(run_id) FROM crm.refresh_runs) AND stage = 'territories';
+SELECT t.name AS moved_customer_territory, c.owner FROM crm_postgis.customer_territories ct
+JOIN crm_postgis.territories t USING (territory_id) JOIN crm.customers c USING (customer_id) WHERE ct.customer_id = pg_temp.cid('c_inv2');
+SELECT crm_postgis.assign_territories()->'changed' AS changed_after_refresh;
+
 -- 7. Labels: readers are STABLE, writers VOLATILE; every function pins search_path; views are security_invoker
 SELECT p.proname, p.provolatile, p.proconfig FROM pg_proc p
 JOIN pg_depend d ON d.objid = p.oid AND d.classid = 'pg_proc'::regclass AND d.deptype = 'e'
