@@ -27,9 +27,9 @@ CREATE TABLE crm.playbook_step_defaults (
 	template		text,
 	purpose			crm.contact_purpose NOT NULL DEFAULT 'service',
 	assign_to		text NOT NULL DEFAULT 'owner' CHECK (assign_to IN ('owner', 'pool')),
-	CHECK (NOT automated OR template IS NOT NULL),
-	CHECK ((trigger IN ('growth_stage', 'tier')) = (cadence_months IS NOT NULL)),
-	CHECK ((trigger IN ('birthday', 'contract_anniversary')) = (lead_days IS NOT NULL))
+	CONSTRAINT playbook_step_automated_needs_template CHECK (NOT automated OR template IS NOT NULL),
+	CONSTRAINT playbook_step_cadence_iff_growth_or_tier CHECK ((trigger IN ('growth_stage', 'tier')) = (cadence_months IS NOT NULL)),
+	CONSTRAINT playbook_step_lead_days_iff_calendar CHECK ((trigger IN ('birthday', 'contract_anniversary')) = (lead_days IS NOT NULL))
 );
 COMMENT ON TABLE crm.playbook_step_defaults IS 'Built-in playbook steps (from the CRM practice crm follows); override or disable in crm.playbook_steps';
 COMMENT ON COLUMN crm.playbook_step_defaults.playbook IS 'Playbook the step belongs to';
