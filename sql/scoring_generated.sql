@@ -100,3 +100,30 @@ SELECT avg((s.health_explanation -> 'product_usage' ->> 'sub_score')::float8) FI
 	avg((s.health_band = 'at_risk')::int) FILTER (WHERE t.declining)
 	 > avg((s.health_band = 'at_risk')::int) FILTER (WHERE NOT t.declining) AS decliners_more_often_at_risk
 FROM crm.customer_scores s JOIN crm.sample_truth(7, 1, 2000, '2026-06-30', 10) t USING (customer_id);
+
+-- Trend: deltas against the history snapshots 7, 30 and 90 days back (the newest snapshot on or
+-- before each day), brute force from crm.customer_score_history with the snapshot days written out:
+-- runs on 2026-03-31, 05-31 and 06-20, then 06-30 again: 7 days back (06-23) is the 06-20 snapshot,
+-- 30 days back (05-31) the 05-31 one, 90 days back (04-01) the 03-31 one.
+SELECT string_agg(status, ',') AS earlier_runs FROM (SELECT (crm.refresh(d)).status FROM
+	unnest(ARRAY['2026-03-31', '2026-05-31', '2026-06-20', '2026-06-30']::timestamptz[]) d) r;
+SELECT array_agg(DISTINCT snapshot_date ORDER BY snapshot_date) AS snapshots FROM crm.customer_score_history;
+WITH h AS (SELECT customer_id,
+		max(health_score) FILTER (WHERE snapshot_date = '2026-06-30') AS now,
+		max(health_score) FILTER (WHERE snapshot_date = '2026-06-20') AS d7,
+		max(health_score) FILTER (WHERE snapshot_date = '2026-05-31') AS d30,
+		max(health_score) FILTER (WHERE snapshot_date = '2026-03-31') AS d90
+	FROM crm.customer_score_history GROUP BY customer_id)
+SELECT count(*) FILTER (WHERE s.health_delta_7d IS DISTINCT FROM h.now - h.d7
+						   OR s.health_delta_30d IS DISTINCT FROM h.now - h.d30
+						   OR s.health_delta_90d IS DISTINCT FROM h.now - h.d90) AS trend_mismatches,
+	count(*) FILTER (WHERE s.health_delta_30d <> 0) > 100 AS many_30d_changes,
+	count(*) FILTER (WHERE s.health_delta_90d IS NOT NULL) > 1000 AS most_have_90d
+FROM crm.customer_scores s JOIN h USING (customer_id);
+-- health_movers ranks exactly the customers whose score fell since the 05-31 snapshot
+WITH h AS (SELECT customer_id,
+		max(health_score) FILTER (WHERE snapshot_date = '2026-06-30') - max(health_score) FILTER (WHERE snapshot_date = '2026-05-31') AS drop30
+	FROM crm.customer_score_history GROUP BY customer_id)
+SELECT (SELECT count(*) FROM h WHERE drop30 < 0) = (SELECT count(*) FROM crm.health_movers) AS same_customers,
+	(SELECT count(*) FROM crm.health_movers m JOIN h USING (customer_id)
+	 WHERE m.drop_rank <> (SELECT count(*) + 1 FROM h h2 WHERE h2.drop30 < h.drop30)) AS rank_mismatches;
