@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every SQL object of crm and crm_postgis (tables, views, functions,
 # aggregates, types) has a COMMENT and an entry in docs/*.md, every column of
-# every view has a COMMENT, and docs/reference.md (generated from the
-# catalog by `make docs`) is current.
+# every view has a COMMENT, docs/reference.md (generated from the
+# catalog by `make docs`) is current, and every function, aggregate, view and
+# config table that scripts/doc_objects.sql puts in scope has a
+# "-- example: NAME" line in sql/doc_examples.sql.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 PGBIN=/usr/lib/postgresql/15/bin
@@ -41,6 +43,8 @@ SELECT kind || ' ' || name || ' ' || has_comment FROM (
 SQL
 )
 reference=$("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -d $db -f scripts/doc_reference.sql)
+# Objects that need an example (scripts/doc_objects.sql says which), as "name kind".
+example_objects=$(psql -d $db -f scripts/doc_objects.sql -c "SELECT name || ' ' || kind FROM doc_objects ORDER BY name, kind")
 psql -d postgres -c "DROP DATABASE $db"
 missing_comment=$(echo "$objects" | awk '$3 != "true" {print $1 " " $2}')
 undocumented=""
@@ -50,11 +54,17 @@ while read -r kind name flag; do
 	total=$((total + 1))
 	grep -rqF -- "$name" docs/ README.md || undocumented="$undocumented$kind $name"$'\n'
 done <<< "$objects"
+no_example=""
+while read -r name kind; do
+	[ -n "$name" ] || continue
+	grep -qxF -- "-- example: $name" sql/doc_examples*.sql || no_example="$no_example$kind $name"$'\n'
+done <<< "$example_objects"
 fail=0
 if [ -n "$missing_comment" ]; then echo "objects without a COMMENT:"; echo "$missing_comment"; fail=1; fi
 if [ -n "$undocumented" ]; then echo "objects without an entry in docs/:"; printf '%s' "$undocumented"; fail=1; fi
 if [ "$postgis" = yes ] && [ "$reference" != "$(cat docs/reference.md)" ]; then
 	echo "docs/reference.md is out of date: run make docs"; diff <(echo "$reference") docs/reference.md | head -20; fail=1
 fi
+if [ -n "$no_example" ]; then echo "objects without an example (a line '-- example: NAME' in sql/doc_examples.sql):"; printf '%s' "$no_example"; fail=1; fi
 [ "$fail" = 0 ] || exit 1
-echo "$total objects (crm_postgis included: $postgis) have a COMMENT and a docs entry; every view column has a COMMENT"
+echo "$total objects (crm_postgis included: $postgis) have a COMMENT and a docs entry; every view column has a COMMENT; $(grep -c . <<< "$example_objects") have an example"
