@@ -2,7 +2,8 @@
  *
  * scoring.c
  *	  SQL-callable scoring math used by crm.refresh(): quantile scores,
- *	  linear sub-scores and percentile positions (core: src/core/scoring.c).
+ *	  linear sub-scores, percentile positions, the health explanation and
+ *	  the value parts jsonb (core: src/core/scoring.c).
  *
  *-------------------------------------------------------------------------
  */
@@ -15,6 +16,8 @@
 #include "utils/array.h"
 #include "utils/builtins.h"
 #include "utils/jsonb.h"
+#include "utils/memutils.h"
+#include "utils/numeric.h"
 
 #include "pgutil.h"
 #include "scoring.h"
@@ -24,6 +27,7 @@ PG_FUNCTION_INFO_V1(linear_score);
 PG_FUNCTION_INFO_V1(percentile_position);
 PG_FUNCTION_INFO_V1(health_score);
 PG_FUNCTION_INFO_V1(health_explanation);
+PG_FUNCTION_INFO_V1(value_parts);
 
 #define MAX_DIMENSIONS 64
 
@@ -196,87 +200,458 @@ health_score(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(h.score);
 }
 
-/* Pushes key: numeric (the text fmt renders v as, read as jsonb_in would). */
+/* The numeric the text fmt renders v as, read as jsonb_in would (the slow, general path). */
+static Numeric
+NumberFromText(const char *fmt, double v)
+{
+	char		num[400];
+
+	snprintf(num, sizeof(num), fmt, v);
+	return DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(num),
+											   ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
+}
+
+/* numeric_in of printf("%.6g", v), built from exact digits when possible. */
+static Numeric
+Sig6Number(double v)
+{
+	long long	digits;
+	int			scale;
+
+	if (crm_round_sig6(v, &digits, &scale))
+		return int64_div_fast_to_numeric((int64) digits, scale);
+	return NumberFromText("%.6g", v);
+}
+
+#define CACHED_TENTHS 1001		/* 0.0 .. 100.0, the usual sub-scores and contributions */
+
+/*
+ * health_explanation's per call site cache (fn_extra): its decoded constant
+ * arguments, keyed by their bytes, and the numerics 0.0 .. 100.0.
+ */
+typedef struct ExplainCache
+{
+	MemoryContext names_cxt;	/* names_bytes and keys */
+	ArrayType  *names_bytes;	/* the dimension names array decoded, or NULL */
+	int			nnames;
+	int			null_name;		/* first NULL name (1-based), 0 if none */
+	JsonbValue *keys;			/* the names as jsonb strings */
+	int			nout;			/* keys in the object: sorted as jsonb sorts, */
+	int			out[MAX_DIMENSIONS];	/* ... the last of equal names wins */
+
+	MemoryContext settings_cxt; /* settings_bytes and weight_num */
+	ArrayType  *settings_bytes[3];	/* bad, good, weight decoded, or NULL */
+	int			n;
+	double		bad[MAX_DIMENSIONS];
+	double		good[MAX_DIMENSIONS];
+	double		weight[MAX_DIMENSIONS];
+	Numeric		weight_num[MAX_DIMENSIONS]; /* weights as "%.6g" */
+
+	Numeric		tenths[CACHED_TENTHS];	/* k / 10 as "%.1f", made on first use */
+} ExplainCache;
+
+/* numeric_in of printf("%.1f", v): cached for 0.0 .. 100.0, else exact tenths or text. */
+static Numeric
+TenthsNumber(ExplainCache *c, MemoryContext cxt, double v)
+{
+	long long	tenths;
+	MemoryContext old;
+
+	if (!crm_round_tenths(v, &tenths))
+		return NumberFromText("%.1f", v);
+	if (tenths < 0 || tenths >= CACHED_TENTHS)
+		return int64_div_fast_to_numeric((int64) tenths, 1);
+	if (c->tenths[tenths] == NULL)
+	{
+		old = MemoryContextSwitchTo(cxt);
+		c->tenths[tenths] = int64_div_fast_to_numeric((int64) tenths, 1);
+		MemoryContextSwitchTo(old);
+	}
+	return c->tenths[tenths];
+}
+
+/* True if arr's bytes equal the cached copy. */
+static bool
+SameBytes(ArrayType *arr, ArrayType *cached)
+{
+	return cached != NULL && VARSIZE(arr) == VARSIZE(cached) &&
+		memcmp(arr, cached, VARSIZE(arr)) == 0;
+}
+
+/* A copy of arr in cxt. */
+static ArrayType *
+CopyBytes(MemoryContext cxt, ArrayType *arr)
+{
+	ArrayType  *copy = MemoryContextAlloc(cxt, VARSIZE(arr));
+
+	memcpy(copy, arr, VARSIZE(arr));
+	return copy;
+}
+
+/* Orders jsonb keys as pushJsonbValue does: by length, then bytes; equal ones later index first. */
+static int
+KeyCompare(const JsonbValue *a, int ia, const JsonbValue *b, int ib)
+{
+	int			res;
+
+	if (a->val.string.len != b->val.string.len)
+		return a->val.string.len > b->val.string.len ? 1 : -1;
+	res = memcmp(a->val.string.val, b->val.string.val, a->val.string.len);
+	if (res != 0)
+		return res;
+	return ia > ib ? -1 : 1;
+}
+
+/* Decodes the dimension names into the cache (NULLs are reported later, in the old order). */
 static void
-PushNumber(JsonbParseState **state, const char *key, const char *fmt, double v)
+CacheNames(ExplainCache *c, ArrayType *arr)
+{
+	MemoryContext old = MemoryContextSwitchTo(c->names_cxt);
+	Datum	   *names;
+	bool	   *nulls;
+	int			i,
+				j;
+
+	MemoryContextReset(c->names_cxt);
+	c->names_bytes = NULL;
+	deconstruct_array(arr, TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &c->nnames);
+	c->keys = palloc0(sizeof(JsonbValue) * Max(c->nnames, 1));
+	c->null_name = 0;
+	for (i = 0; i < c->nnames; i++)
+	{
+		text	   *name;
+
+		if (nulls[i])
+		{
+			if (c->null_name == 0)
+				c->null_name = i + 1;
+			continue;
+		}
+		name = DatumGetTextPP(names[i]);
+		c->keys[i].type = jbvString;
+		c->keys[i].val.string.len = VARSIZE_ANY_EXHDR(name);
+		c->keys[i].val.string.val = pnstrdup(VARDATA_ANY(name), VARSIZE_ANY_EXHDR(name));
+	}
+	/* the object's order, sorted and de-duplicated like uniqueifyJsonbObject */
+	c->nout = 0;
+	if (c->null_name == 0 && c->nnames <= MAX_DIMENSIONS)
+	{
+		int			sorted[MAX_DIMENSIONS];
+
+		for (i = 0; i < c->nnames; i++)
+		{
+			for (j = i; j > 0 && KeyCompare(&c->keys[sorted[j - 1]], sorted[j - 1], &c->keys[i], i) > 0; j--)
+				sorted[j] = sorted[j - 1];
+			sorted[j] = i;
+		}
+		for (i = 0; i < c->nnames; i++)
+			if (c->nout == 0 ||
+				c->keys[sorted[i]].val.string.len != c->keys[c->out[c->nout - 1]].val.string.len ||
+				memcmp(c->keys[sorted[i]].val.string.val, c->keys[c->out[c->nout - 1]].val.string.val,
+					   c->keys[sorted[i]].val.string.len) != 0)
+				c->out[c->nout++] = sorted[i];
+	}
+	c->names_bytes = CopyBytes(c->names_cxt, arr);
+	MemoryContextSwitchTo(old);
+}
+
+/* Reads the raw float8[] argument as Float8ArrayArg(arr, "raw", ...) does, without deconstructing it. */
+static int
+RawArg(ArrayType *arr, double *out, int *present)
+{
+	const char *p;
+	bits8	   *bitmap;
+	int			n,
+				i;
+
+	if (ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_NDIM(arr) > 1)
+		return Float8ArrayArg(arr, "raw", out, present);	/* raises the error */
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
+	if (n > MAX_DIMENSIONS)
+		return Float8ArrayArg(arr, "raw", out, present);	/* raises the error */
+	p = ARR_DATA_PTR(arr);
+	bitmap = ARR_NULLBITMAP(arr);
+	for (i = 0; i < n; i++)
+	{
+		present[i] = bitmap == NULL || (bitmap[i / 8] & (1 << (i % 8))) != 0;
+		out[i] = 0.0;
+		if (present[i])
+		{
+			memcpy(&out[i], p, sizeof(double));
+			p += sizeof(double);
+			CrmCheckFinite(out[i], "raw");
+		}
+	}
+	return n;
+}
+
+/*
+ * HealthArgs(fcinfo, 1, h) with bad, good and weight from the cache when
+ * their bytes are the cached ones (they passed all checks then); otherwise
+ * the full checks run in the old order and refill the cache.
+ */
+static void
+HealthArgsCached(FunctionCallInfo fcinfo, ExplainCache *c, HealthInput *h)
+{
+	ArrayType  *settings[3];
+	MemoryContext old;
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (PG_ARGISNULL(1 + i))
+			ereport(ERROR,
+					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+					 errmsg("the raw, bad, good and weight arrays must not be NULL")));
+	for (i = 0; i < 3; i++)
+		settings[i] = PG_GETARG_ARRAYTYPE_P(2 + i);
+	if (!SameBytes(settings[0], c->settings_bytes[0]) ||
+		!SameBytes(settings[1], c->settings_bytes[1]) ||
+		!SameBytes(settings[2], c->settings_bytes[2]))
+	{
+		HealthArgs(fcinfo, 1, h);
+		MemoryContextReset(c->settings_cxt);
+		old = MemoryContextSwitchTo(c->settings_cxt);
+		c->n = h->n;
+		memcpy(c->bad, h->bad, sizeof(double) * h->n);
+		memcpy(c->good, h->good, sizeof(double) * h->n);
+		memcpy(c->weight, h->weight, sizeof(double) * h->n);
+		for (i = 0; i < h->n; i++)
+			c->weight_num[i] = Sig6Number(h->weight[i]);
+		for (i = 0; i < 3; i++)
+			c->settings_bytes[i] = CopyBytes(c->settings_cxt, settings[i]);
+		MemoryContextSwitchTo(old);
+		return;
+	}
+	h->n = RawArg(PG_GETARG_ARRAYTYPE_P(1), h->raw, h->present);
+	if (h->n != c->n)
+		ereport(ERROR,
+				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
+				 errmsg("raw, bad, good and weight must have one element per dimension (%d)", h->n)));
+	memcpy(h->bad, c->bad, sizeof(double) * h->n);
+	memcpy(h->good, c->good, sizeof(double) * h->n);
+	memcpy(h->weight, c->weight, sizeof(double) * h->n);
+	h->score = crm_health_combine(h->raw, h->present, h->bad, h->good, h->weight, h->n, h->sub, h->contrib);
+}
+
+/* Sets a key/value pair of a JsonbValue object under construction. */
+static inline void
+SetPair(JsonbPair *pair, const char *key, int keylen, JsonbValue value)
+{
+	pair->key.type = jbvString;
+	pair->key.val.string.val = (char *) key;
+	pair->key.val.string.len = keylen;
+	pair->value = value;
+	pair->order = 0;
+}
+
+/* A jsonb numeric value. */
+static inline JsonbValue
+NumericValue(Numeric num)
 {
 	JsonbValue	jv;
-	char		num[64];
 
-	jv.type = jbvString;
-	jv.val.string.val = (char *) key;
-	jv.val.string.len = strlen(key);
-	pushJsonbValue(state, WJB_KEY, &jv);
-	snprintf(num, sizeof(num), fmt, v);
 	jv.type = jbvNumeric;
-	jv.val.numeric = DatumGetNumeric(DirectFunctionCall3(numeric_in, CStringGetDatum(num),
-														 ObjectIdGetDatum(InvalidOid), Int32GetDatum(-1)));
-	pushJsonbValue(state, WJB_VALUE, &jv);
+	jv.val.numeric = num;
+	return jv;
 }
 
 /*
  * health_explanation(dimension[], raw[], bad[], good[], weight[]): per
- * dimension raw, sub-score, contribution. Built as a JsonbValue directly;
- * numbers go through the same text (%.6g, %.1f) and numeric_in as before,
- * so the result equals parsing the JSON text.
+ * dimension raw, sub-score, contribution. The numbers are those of the text
+ * "%.6g" (raw, weight) and "%.1f" (sub_score, contribution) read by
+ * numeric_in, computed exactly (src/core/scoring.c); the JsonbValue tree is
+ * built already sorted, as pushJsonbValue would leave it, so the result
+ * equals parsing the JSON text. The names and the bad, good and weight
+ * arrays are decoded once per call site (fn_extra).
  */
 Datum
 health_explanation(PG_FUNCTION_ARGS)
 {
 	HealthInput h;
-	Datum	   *names;
-	bool	   *nulls;
-	int			nnames,
-				i;
-	JsonbParseState *state = NULL;
+	ExplainCache *c;
+	MemoryContext cxt;
+	ArrayType  *names;
+	JsonbPair	outer[MAX_DIMENSIONS];
+	JsonbPair	inner[MAX_DIMENSIONS][4];
+	JsonbValue	res;
 	JsonbValue	jv;
-	JsonbValue *res;
+	int			k;
 
 	if (PG_ARGISNULL(0))
 		ereport(ERROR,
 				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 				 errmsg("the dimension names must not be NULL")));
-	HealthArgs(fcinfo, 1, &h);
-	deconstruct_array(PG_GETARG_ARRAYTYPE_P(0), TEXTOID, -1, false, TYPALIGN_INT, &names, &nulls, &nnames);
-	if (nnames != h.n)
+	cxt = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_mcxt : CurrentMemoryContext;
+	c = fcinfo->flinfo != NULL ? (ExplainCache *) fcinfo->flinfo->fn_extra : NULL;
+	if (c == NULL)
+	{
+		c = MemoryContextAllocZero(cxt, sizeof(ExplainCache));
+		c->names_cxt = AllocSetContextCreate(cxt, "health_explanation names", ALLOCSET_SMALL_SIZES);
+		c->settings_cxt = AllocSetContextCreate(cxt, "health_explanation settings", ALLOCSET_SMALL_SIZES);
+		if (fcinfo->flinfo != NULL)
+			fcinfo->flinfo->fn_extra = c;
+	}
+	HealthArgsCached(fcinfo, c, &h);
+	names = PG_GETARG_ARRAYTYPE_P(0);
+	if (!SameBytes(names, c->names_bytes))
+		CacheNames(c, names);
+	if (c->nnames != h.n)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
-				 errmsg("%d dimension names for %d dimensions", nnames, h.n)));
-	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
-	for (i = 0; i < h.n; i++)
+				 errmsg("%d dimension names for %d dimensions", c->nnames, h.n)));
+	if (c->null_name != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
+				 errmsg("dimension name %d is NULL", c->null_name)));
+	for (k = 0; k < c->nout; k++)
 	{
-		text	   *name;
+		int			i = c->out[k];
 
-		if (nulls[i])
-			ereport(ERROR,
-					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
-					 errmsg("dimension name %d is NULL", i + 1)));
-		name = DatumGetTextPP(names[i]);
-		jv.type = jbvString;
-		jv.val.string.val = VARDATA_ANY(name);
-		jv.val.string.len = VARSIZE_ANY_EXHDR(name);
-		pushJsonbValue(&state, WJB_KEY, &jv);
-		pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+		/* keys by length: raw, weight, sub_score, contribution / weight, missing */
 		if (h.present[i])
 		{
-			PushNumber(&state, "raw", "%.6g", h.raw[i]);
-			PushNumber(&state, "sub_score", "%.1f", h.sub[i]);
-			PushNumber(&state, "weight", "%.6g", h.weight[i]);
-			PushNumber(&state, "contribution", "%.1f", h.score < 0 ? 0.0 : h.contrib[i]);
+			SetPair(&inner[k][0], "raw", 3, NumericValue(Sig6Number(h.raw[i])));
+			SetPair(&inner[k][1], "weight", 6, NumericValue(c->weight_num[i]));
+			SetPair(&inner[k][2], "sub_score", 9, NumericValue(TenthsNumber(c, cxt, h.sub[i])));
+			SetPair(&inner[k][3], "contribution", 12,
+					NumericValue(TenthsNumber(c, cxt, h.score < 0 ? 0.0 : h.contrib[i])));
 		}
 		else
 		{
-			jv.type = jbvString;
-			jv.val.string.val = "missing";
-			jv.val.string.len = 7;
-			pushJsonbValue(&state, WJB_KEY, &jv);
+			SetPair(&inner[k][0], "weight", 6, NumericValue(c->weight_num[i]));
 			jv.type = jbvBool;
 			jv.val.boolean = true;
-			pushJsonbValue(&state, WJB_VALUE, &jv);
-			PushNumber(&state, "weight", "%.6g", h.weight[i]);
+			SetPair(&inner[k][1], "missing", 7, jv);
 		}
-		pushJsonbValue(&state, WJB_END_OBJECT, NULL);
+		outer[k].key = c->keys[i];
+		outer[k].value.type = jbvObject;
+		outer[k].value.val.object.nPairs = h.present[i] ? 4 : 2;
+		outer[k].value.val.object.pairs = inner[k];
+		outer[k].order = 0;
 	}
-	res = pushJsonbValue(&state, WJB_END_OBJECT, NULL);
-	PG_RETURN_POINTER(JsonbValueToJsonb(res));
+	res.type = jbvObject;
+	res.val.object.nPairs = c->nout;
+	res.val.object.pairs = outer;
+	PG_RETURN_POINTER(JsonbValueToJsonb(&res));
+}
+
+/* value_parts' per call site cache (fn_extra): the weights argument as jsonb_build_object adds it. */
+typedef struct ValuePartsCache
+{
+	MemoryContext cxt;			/* everything below */
+	Jsonb	   *weights_bytes;	/* the weights decoded, or NULL */
+	JsonbValue *weights;		/* its value in the object */
+} ValuePartsCache;
+
+/* The weights value as datum_to_jsonb builds it (pointing into w, which must stay). */
+static JsonbValue *
+WeightsValue(Jsonb *w)
+{
+	JsonbIterator *it = JsonbIteratorInit(&w->root);
+	JsonbIteratorToken tok;
+	JsonbParseState *state = NULL;
+	JsonbValue	jb;
+	JsonbValue *res = NULL;
+
+	if (JB_ROOT_IS_SCALAR(w))
+	{
+		(void) JsonbIteratorNext(&it, &jb, true);	/* the raw scalar's array */
+		(void) JsonbIteratorNext(&it, &jb, true);
+		res = palloc(sizeof(JsonbValue));
+		*res = jb;
+		return res;
+	}
+	while ((tok = JsonbIteratorNext(&it, &jb, false)) != WJB_DONE)
+	{
+		if (tok == WJB_END_ARRAY || tok == WJB_END_OBJECT ||
+			tok == WJB_BEGIN_ARRAY || tok == WJB_BEGIN_OBJECT)
+			res = pushJsonbValue(&state, tok, NULL);
+		else
+			res = pushJsonbValue(&state, tok, &jb);
+	}
+	return res;
+}
+
+/* The jsonb value of round(v::numeric, 1) as jsonb_build_object adds it; NULL gives null. */
+static JsonbValue
+RoundedPart(FunctionCallInfo fcinfo, int argno)
+{
+	JsonbValue	jv;
+	long long	tenths;
+	double		v;
+	Numeric		num;
+
+	if (PG_ARGISNULL(argno))
+	{
+		jv.type = jbvNull;
+		return jv;
+	}
+	v = PG_GETARG_FLOAT8(argno);
+	if (crm_round_numeric_tenths(v, &tenths))
+		return NumericValue(int64_div_fast_to_numeric((int64) tenths, 1));
+	/* the SQL path: numeric text that is not a JSON number (NaN, Infinity) becomes a string */
+	num = DatumGetNumeric(DirectFunctionCall2(numeric_round,
+											  DirectFunctionCall1(float8_numeric, Float8GetDatum(v)),
+											  Int32GetDatum(1)));
+	if (numeric_is_nan(num) || numeric_is_inf(num))
+	{
+		jv.type = jbvString;
+		jv.val.string.val = DatumGetCString(DirectFunctionCall1(numeric_out, NumericGetDatum(num)));
+		jv.val.string.len = strlen(jv.val.string.val);
+		return jv;
+	}
+	return NumericValue(num);
+}
+
+/*
+ * value_parts(current, potential, strategic, weights): the same jsonb as
+ * jsonb_build_object('current', round(current::numeric, 1), 'potential',
+ * round(potential::numeric, 1), 'strategic', round(strategic::numeric, 1),
+ * 'weights', weights), the roundings done exactly in C
+ * (crm_round_numeric_tenths) and the weights decoded once per call site.
+ */
+Datum
+value_parts(PG_FUNCTION_ARGS)
+{
+	ValuePartsCache *c = fcinfo->flinfo != NULL ? (ValuePartsCache *) fcinfo->flinfo->fn_extra : NULL;
+	JsonbPair	pairs[4];
+	JsonbValue	res;
+	JsonbValue	null;
+
+	if (c == NULL)
+	{
+		MemoryContext cxt = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_mcxt : CurrentMemoryContext;
+
+		c = MemoryContextAllocZero(cxt, sizeof(ValuePartsCache));
+		c->cxt = AllocSetContextCreate(cxt, "value_parts weights", ALLOCSET_SMALL_SIZES);
+		if (fcinfo->flinfo != NULL)
+			fcinfo->flinfo->fn_extra = c;
+	}
+	null.type = jbvNull;
+	if (!PG_ARGISNULL(3))
+	{
+		Jsonb	   *w = PG_GETARG_JSONB_P(3);
+
+		if (c->weights_bytes == NULL || VARSIZE(w) != VARSIZE(c->weights_bytes) ||
+			memcmp(w, c->weights_bytes, VARSIZE(w)) != 0)
+		{
+			MemoryContext old;
+
+			MemoryContextReset(c->cxt);
+			c->weights_bytes = NULL;
+			old = MemoryContextSwitchTo(c->cxt);
+			c->weights = WeightsValue(memcpy(palloc(VARSIZE(w)), w, VARSIZE(w)));
+			c->weights_bytes = memcpy(palloc(VARSIZE(w)), w, VARSIZE(w));
+			MemoryContextSwitchTo(old);
+		}
+	}
+	/* keys as jsonb sorts them: by length, then bytes */
+	SetPair(&pairs[0], "current", 7, RoundedPart(fcinfo, 0));
+	SetPair(&pairs[1], "weights", 7, PG_ARGISNULL(3) ? null : *c->weights);
+	SetPair(&pairs[2], "potential", 9, RoundedPart(fcinfo, 1));
+	SetPair(&pairs[3], "strategic", 9, RoundedPart(fcinfo, 2));
+	res.type = jbvObject;
+	res.val.object.nPairs = 4;
+	res.val.object.pairs = pairs;
+	PG_RETURN_POINTER(JsonbValueToJsonb(&res));
 }

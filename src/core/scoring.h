@@ -41,4 +41,30 @@ double		crm_health_combine(const double *raw, const int *present, const double *
 							   const double *good, const double *w, int n, double *sub,
 							   double *contrib);
 
+/*
+ * The number printf("%.1f", v) prints, as *tenths / 10 (exact: v * 10
+ * rounded to an integer, ties to even, as glibc rounds). Returns 0 and
+ * leaves *tenths alone when v is not finite or |v| >= 1e14; callers then
+ * print v themselves.
+ */
+int			crm_round_tenths(double v, long long *tenths);
+
+/*
+ * The number printf("%.6g", v) prints, as *digits * 10^-*scale with no
+ * trailing zeros in *digits (0 for a zero v of either sign): *scale is then
+ * the count of decimals the text shows, or minus the zeros an integer ends
+ * in. Exact (six significant digits, ties to even). Returns 0 and leaves
+ * the outputs alone when v is not finite or |v| is outside [1e-17, 1e27)
+ * (and not zero); callers then print v themselves.
+ */
+int			crm_round_sig6(double v, long long *digits, int *scale);
+
+/*
+ * PostgreSQL 15's round(v::numeric, 1) as *tenths / 10: v printed with 15
+ * significant digits (ties to even), then rounded to tenths half away from
+ * zero (0.04999999999999999 gives 0.1). Returns 0 and leaves *tenths alone
+ * when v is not finite or |v| >= 1e15; callers then use PostgreSQL's.
+ */
+int			crm_round_numeric_tenths(double v, long long *tenths);
+
 #endif

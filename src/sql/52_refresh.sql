@@ -498,8 +498,7 @@ BEGIN
 		repeat_spend, r_score, f_score, m_score, r_score::text || f_score::text || m_score::text AS rfm_cell, rfm_segment,
 		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days,
 		(tier_and_rule)[1]::crm.tier AS tier, (tier_and_rule)[2] AS tier_rule, value_score,
-		jsonb_build_object('current', round(current_part::numeric, 1), 'potential', round(potential_part::numeric, 1),
-			'strategic', round(strategic_part::numeric, 1), 'weights', %19$L::jsonb) AS value_parts,
+		crm.value_parts(current_part, potential_part, strategic_part, %19$L::jsonb) AS value_parts,
 		loyalty_score,
 		CASE WHEN value_score >= %20$L::float8 THEN 'high_value' ELSE 'low_value' END || '_' ||
 		CASE WHEN loyalty_score >= %21$L::float8 THEN 'high_loyalty' ELSE 'low_loyalty' END AS value_quadrant,
