@@ -17,7 +17,7 @@ INSERT INTO crm.setting_defaults (key, value, description, allowed, min_value, m
 	('simple_clv_margin', '1.0', 'Simple CLV: contribution margin applied to trailing-12-month revenue or annual contract value (1.0 = revenue)', NULL, 0, 1),
 	('simple_clv_lifetime_years', '3', 'Simple CLV: expected customer lifetime in years', NULL, 0, 100),
 	('simple_clv_min_history_days', '90', 'Customers whose first purchase is more recent than this many days get the simple CLV', NULL, 0, 36500),
-	('clv_model', '"bgnbd"', 'Transaction model crm.refresh() fits: bgnbd, mbgnbd or pnbd (spend is always Gamma-Gamma)', '["bgnbd", "mbgnbd", "pnbd"]', NULL, NULL),
+	('clv_model', '"mbgnbd"', 'Transaction model crm.refresh() fits: bgnbd, mbgnbd or pnbd (spend is always Gamma-Gamma); the default mbgnbd lets one-time buyers drop out (BG/NBD gives them P(alive) = 1)', '["bgnbd", "mbgnbd", "pnbd"]', NULL, NULL),
 	('model_refit_days', '7', 'crm.refresh() refits the CLV models when the newest fit is older than this many days (as_of based)', NULL, 0, 36500);
 
 -- RFM: score cells (R 1-5, FM 1-5) to named segments. FM = round((F + M) / 2).
