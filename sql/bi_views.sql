@@ -326,6 +326,61 @@ REVOKE ALL ON crm.tier_summary FROM bi_views_nobody;
 REVOKE ALL ON SCHEMA crm FROM bi_views_nobody;
 DROP ROLE bi_views_nobody;
 
+-- contract_follow_up is one grouped join; the same columns by a probe per contract (lateral
+-- subqueries, the straightforward formulation) agree row for row
+CREATE TEMP VIEW follow_up_by_probes AS
+SELECT k.contract_id, k.customer_id, c.owner, k.signed_at,
+	(date_trunc('month', k.signed_at AT TIME ZONE 'UTC'))::date AS signed_month,
+	(k.renewal_of IS NOT NULL) AS is_renewal,
+	f.first_follow_up_at,
+	round((extract(epoch FROM f.first_follow_up_at - k.signed_at) / 3600.0)::numeric, 1) AS hours_to_first_follow_up,
+	CASE WHEN f.first_follow_up_at <= k.signed_at + interval '72 hours' THEN true
+		 WHEN pg_catalog.now() > k.signed_at + interval '72 hours' THEN false END AS followed_up_within_72h,
+	k.attachments_signed,
+	pp.pain_points AS pain_points_10d,
+	CASE WHEN pp.pain_points >= 3 THEN true
+		 WHEN pg_catalog.now() > k.signed_at + interval '240 hours' THEN false END AS pain_points_goal_met,
+	dm.decision_maker_emails AS decision_maker_emails_10d,
+	CASE WHEN dm.decision_maker_emails >= 2 THEN true
+		 WHEN pg_catalog.now() > k.signed_at + interval '240 hours' THEN false END AS decision_makers_goal_met,
+	demo.opportunity_id AS demo_opportunity_id,
+	CASE WHEN demo.opportunity_id IS NOT NULL THEN true
+		 WHEN pg_catalog.now() > k.signed_at + interval '720 hours' THEN false END AS demo_goal_met
+FROM crm.contracts k
+JOIN crm.customers c ON c.customer_id = k.customer_id
+CROSS JOIN LATERAL (
+	SELECT least(
+		(SELECT min(i.occurred_at) FROM crm.interactions i
+		 WHERE i.customer_id = k.customer_id AND i.direction = 'outbound'
+		   AND i.kind IN ('call', 'email', 'video', 'visit', 'chat')
+		   AND i.occurred_at >= k.signed_at AND i.occurred_at <= k.signed_at + interval '720 hours'),
+		(SELECT min(t.completed_at) FROM crm.tasks t
+		 WHERE t.dedup_key = 'confirm_terms_first_call:' || k.contract_id
+		   AND t.status = 'done' AND t.completed_at >= k.signed_at
+		   AND t.completed_at <= k.signed_at + interval '720 hours')) AS first_follow_up_at
+	OFFSET 0) f
+CROSS JOIN LATERAL (
+	SELECT count(*) AS pain_points FROM crm.interactions i
+	WHERE i.customer_id = k.customer_id AND i.note_kind IN ('need', 'pain_point') AND i.note_kind = 'pain_point'
+	  AND i.occurred_at >= k.signed_at AND i.occurred_at <= k.signed_at + interval '240 hours') pp
+CROSS JOIN LATERAL (
+	SELECT count(DISTINCT lower(ct.email)) AS decision_maker_emails FROM crm.contacts ct
+	WHERE ct.customer_id = k.customer_id AND ct.is_decision_maker AND ct.email IS NOT NULL
+	  AND ct.created_at <= k.signed_at + interval '240 hours') dm
+LEFT JOIN LATERAL (
+	SELECT o.opportunity_id FROM crm.opportunities o
+	WHERE o.customer_id = k.customer_id AND o.furthest_stage >= 'demo'
+	  AND o.opened_at >= k.signed_at AND o.opened_at <= k.signed_at + interval '720 hours'
+	ORDER BY o.opened_at, o.opportunity_id
+	LIMIT 1) demo ON true
+WHERE k.status <> 'draft' AND k.signed_at IS NOT NULL;
+SELECT (SELECT count(*) FROM (SELECT * FROM follow_up_by_probes EXCEPT ALL SELECT * FROM crm.contract_follow_up) a) AS only_by_probes,
+	(SELECT count(*) FROM (SELECT * FROM crm.contract_follow_up EXCEPT ALL SELECT * FROM follow_up_by_probes) a) AS only_grouped,
+	(SELECT count(*) FROM crm.contract_follow_up) AS contracts,
+	(SELECT count(*) FROM crm.contract_follow_up WHERE first_follow_up_at IS NOT NULL AND pain_points_10d > 0
+		AND decision_maker_emails_10d > 0) AS with_follow_up_pain_points_and_decision_makers;
+DROP VIEW follow_up_by_probes;
+
 -- clean up: a fresh, empty crm for the tests that follow
 SET client_min_messages = warning;
 DROP EXTENSION crm CASCADE;

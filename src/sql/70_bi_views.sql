@@ -284,52 +284,69 @@ COMMENT ON COLUMN crm.churn_risk.as_of IS 'as_of of the refresh behind the score
 -- Follow-up performance
 ------------------------------------------------------------------------------
 
+-- One grouped pass: each signed contract joined to its customer's events in
+-- the 30 days after signing (decision-maker contacts: any time before), so a
+-- month's report is one hash join rather than a probe per contract; filters on
+-- customer_id or signed_month reach the contracts scan (grouping columns).
 CREATE VIEW crm.contract_follow_up WITH (security_invoker = true) AS
-SELECT k.contract_id, k.customer_id, c.owner, k.signed_at,
-	(date_trunc('month', k.signed_at AT TIME ZONE 'UTC'))::date AS signed_month,
-	(k.renewal_of IS NOT NULL) AS is_renewal,
-	f.first_follow_up_at,
-	round((extract(epoch FROM f.first_follow_up_at - k.signed_at) / 3600.0)::numeric, 1) AS hours_to_first_follow_up,
-	CASE WHEN f.first_follow_up_at <= k.signed_at + interval '72 hours' THEN true
-		 WHEN pg_catalog.now() > k.signed_at + interval '72 hours' THEN false END AS followed_up_within_72h,
-	k.attachments_signed,
-	pp.pain_points AS pain_points_10d,
-	CASE WHEN pp.pain_points >= 3 THEN true
-		 WHEN pg_catalog.now() > k.signed_at + interval '240 hours' THEN false END AS pain_points_goal_met,
-	dm.decision_maker_emails AS decision_maker_emails_10d,
-	CASE WHEN dm.decision_maker_emails >= 2 THEN true
-		 WHEN pg_catalog.now() > k.signed_at + interval '240 hours' THEN false END AS decision_makers_goal_met,
-	demo.opportunity_id AS demo_opportunity_id,
-	CASE WHEN demo.opportunity_id IS NOT NULL THEN true
-		 WHEN pg_catalog.now() > k.signed_at + interval '720 hours' THEN false END AS demo_goal_met
-FROM crm.contracts k
-JOIN crm.customers c ON c.customer_id = k.customer_id
-CROSS JOIN LATERAL (
-	SELECT least(
-		(SELECT min(i.occurred_at) FROM crm.interactions i
-		 WHERE i.customer_id = k.customer_id AND i.direction = 'outbound'
-		   AND i.kind IN ('call', 'email', 'video', 'visit', 'chat')
-		   AND i.occurred_at >= k.signed_at AND i.occurred_at <= k.signed_at + interval '720 hours'),
-		(SELECT min(t.completed_at) FROM crm.tasks t
-		 WHERE t.dedup_key = 'confirm_terms_first_call:' || k.contract_id
-		   AND t.status = 'done' AND t.completed_at >= k.signed_at
-		   AND t.completed_at <= k.signed_at + interval '720 hours')) AS first_follow_up_at
-	OFFSET 0) f
-CROSS JOIN LATERAL (
-	SELECT count(*) AS pain_points FROM crm.interactions i
-	WHERE i.customer_id = k.customer_id AND i.note_kind IN ('need', 'pain_point') AND i.note_kind = 'pain_point'
-	  AND i.occurred_at >= k.signed_at AND i.occurred_at <= k.signed_at + interval '240 hours') pp
-CROSS JOIN LATERAL (
-	SELECT count(DISTINCT lower(ct.email)) AS decision_maker_emails FROM crm.contacts ct
-	WHERE ct.customer_id = k.customer_id AND ct.is_decision_maker AND ct.email IS NOT NULL
-	  AND ct.created_at <= k.signed_at + interval '240 hours') dm
-LEFT JOIN LATERAL (
-	SELECT o.opportunity_id FROM crm.opportunities o
-	WHERE o.customer_id = k.customer_id AND o.furthest_stage >= 'demo'
-	  AND o.opened_at >= k.signed_at AND o.opened_at <= k.signed_at + interval '720 hours'
-	ORDER BY o.opened_at, o.opportunity_id
-	LIMIT 1) demo ON true
-WHERE k.status <> 'draft' AND k.signed_at IS NOT NULL;
+SELECT g.contract_id, g.customer_id, c.owner, g.signed_at, g.signed_month, g.is_renewal,
+	g.first_follow_up_at,
+	round((extract(epoch FROM g.first_follow_up_at - g.signed_at) / 3600.0)::numeric, 1) AS hours_to_first_follow_up,
+	CASE WHEN g.first_follow_up_at <= g.signed_at + interval '72 hours' THEN true
+		 WHEN pg_catalog.now() > g.signed_at + interval '72 hours' THEN false END AS followed_up_within_72h,
+	g.attachments_signed,
+	g.pain_points AS pain_points_10d,
+	CASE WHEN g.pain_points >= 3 THEN true
+		 WHEN pg_catalog.now() > g.signed_at + interval '240 hours' THEN false END AS pain_points_goal_met,
+	g.decision_maker_emails AS decision_maker_emails_10d,
+	CASE WHEN g.decision_maker_emails >= 2 THEN true
+		 WHEN pg_catalog.now() > g.signed_at + interval '240 hours' THEN false END AS decision_makers_goal_met,
+	CASE WHEN g.demo_opened_at IS NOT NULL THEN
+		(SELECT min(o.opportunity_id) FROM crm.opportunities o
+		 WHERE o.customer_id = g.customer_id AND o.opened_at = g.demo_opened_at AND o.furthest_stage >= 'demo') END
+		AS demo_opportunity_id,
+	CASE WHEN g.demo_opened_at IS NOT NULL THEN true
+		 WHEN pg_catalog.now() > g.signed_at + interval '720 hours' THEN false END AS demo_goal_met
+FROM (
+	SELECT k.contract_id, k.customer_id, k.signed_at,
+		(date_trunc('month', k.signed_at AT TIME ZONE 'UTC'))::date AS signed_month,
+		(k.renewal_of IS NOT NULL) AS is_renewal, k.attachments_signed,
+		min(e.at) FILTER (WHERE e.touch OR e.task_key = 'confirm_terms_first_call:' || k.contract_id) AS first_follow_up_at,
+		count(*) FILTER (WHERE e.pain_point AND e.at <= k.signed_at + interval '240 hours') AS pain_points,
+		count(*) FILTER (WHERE e.decision_maker AND e.at <= k.signed_at + interval '240 hours') AS decision_maker_emails,
+		min(e.at) FILTER (WHERE e.demo) AS demo_opened_at
+	FROM crm.contracts k
+	LEFT JOIN (
+		-- outbound touches and recorded pain points
+		SELECT i.customer_id, i.occurred_at AS at,
+			i.direction = 'outbound' AND i.kind IN ('call', 'email', 'video', 'visit', 'chat') AS touch,
+			i.note_kind IS NOT DISTINCT FROM 'pain_point' AS pain_point,
+			false AS decision_maker, false AS demo, NULL::text AS task_key
+		FROM crm.interactions i
+		WHERE (i.direction = 'outbound' AND i.kind IN ('call', 'email', 'video', 'visit', 'chat')) OR i.note_kind = 'pain_point'
+		UNION ALL
+		-- completed first-call tasks (key names the contract)
+		SELECT t.customer_id, t.completed_at, false, false, false, false, t.dedup_key
+		FROM crm.tasks t
+		WHERE t.status = 'done' AND t.dedup_key LIKE 'confirm\_terms\_first\_call:%'
+		UNION ALL
+		-- each decision-maker email once, when it was first known
+		SELECT ct.customer_id, min(ct.created_at), false, false, true, false, NULL
+		FROM crm.contacts ct
+		WHERE ct.is_decision_maker AND ct.email IS NOT NULL
+		GROUP BY ct.customer_id, lower(ct.email)
+		UNION ALL
+		-- opportunities that reached the demo stage
+		SELECT o.customer_id, o.opened_at, false, false, false, true, NULL
+		FROM crm.opportunities o
+		WHERE o.furthest_stage >= 'demo'
+	) e ON e.customer_id = k.customer_id AND e.at <= k.signed_at + interval '720 hours'
+		AND (e.decision_maker OR e.at >= k.signed_at)
+	WHERE k.status <> 'draft' AND k.signed_at IS NOT NULL
+	GROUP BY k.contract_id, k.customer_id, k.signed_at, (date_trunc('month', k.signed_at AT TIME ZONE 'UTC'))::date,
+		(k.renewal_of IS NOT NULL), k.attachments_signed
+) g
+LEFT JOIN crm.customers c ON c.customer_id = g.customer_id;
 COMMENT ON VIEW crm.contract_follow_up IS 'One row per signed contract (first contracts and renewals): the first follow-up and the onboarding goals. Goal columns are true (attained), false (window over, not attained) or NULL (window still open). Typical query: WHERE customer_id = $1';
 COMMENT ON COLUMN crm.contract_follow_up.contract_id IS 'Contract id';
 COMMENT ON COLUMN crm.contract_follow_up.customer_id IS 'Customer id';
