@@ -380,6 +380,25 @@ SELECT (SELECT count(*) FROM (SELECT * FROM follow_up_by_probes EXCEPT ALL SELEC
 	(SELECT count(*) FROM crm.contract_follow_up WHERE first_follow_up_at IS NOT NULL AND pain_points_10d > 0
 		AND decision_maker_emails_10d > 0) AS with_follow_up_pain_points_and_decision_makers;
 DROP VIEW follow_up_by_probes;
+-- follow_up_goals aggregates per month, then unpivots; the same by one row per contract and goal
+CREATE TEMP VIEW goals_per_contract_goal AS
+SELECT f.signed_month, g.goal, g.target_pct,
+	count(*) AS contracts,
+	count(g.met) AS evaluated,
+	count(*) FILTER (WHERE g.met) AS attained,
+	round(100.0 * count(*) FILTER (WHERE g.met) / nullif(count(g.met), 0), 1) AS attained_pct,
+	(100.0 * count(*) FILTER (WHERE g.met) >= g.target_pct * count(g.met)) AND count(g.met) > 0 AS meets_target
+FROM crm.contract_follow_up f
+CROSS JOIN LATERAL (VALUES
+	(1, 'attachments_e_signed', 100, f.attachments_signed),
+	(2, 'three_pain_points', 85, f.pain_points_goal_met),
+	(3, 'demo_booked', 60, f.demo_goal_met),
+	(4, 'two_decision_maker_emails', 90, f.decision_makers_goal_met)) g(goal_no, goal, target_pct, met)
+GROUP BY f.signed_month, g.goal_no, g.goal, g.target_pct;
+SELECT (SELECT count(*) FROM (SELECT * FROM goals_per_contract_goal EXCEPT ALL SELECT * FROM crm.follow_up_goals) a) AS only_per_goal_rows,
+	(SELECT count(*) FROM (SELECT * FROM crm.follow_up_goals EXCEPT ALL SELECT * FROM goals_per_contract_goal) a) AS only_monthly,
+	(SELECT count(*) FROM crm.follow_up_goals) AS goal_rows;
+DROP VIEW goals_per_contract_goal;
 
 -- clean up: a fresh, empty crm for the tests that follow
 SET client_min_messages = warning;

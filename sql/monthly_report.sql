@@ -4,7 +4,8 @@
 -- the top-3 complaint categories and the RFM segment movements between two
 -- months of score history.
 SET client_min_messages = warning;
-CREATE EXTENSION IF NOT EXISTS crm;
+DROP EXTENSION IF EXISTS crm CASCADE;
+CREATE EXTENSION crm;
 SELECT sum(row_count) > 0 AS loaded FROM crm.load_sample(customers => 400, seed => 11, as_of => '2025-06-30 00:00+00');
 -- score history in April and in May (the snapshots the movements compare)
 SELECT status FROM crm.refresh('2025-04-30 12:00+00');

@@ -288,6 +288,11 @@ COMMENT ON COLUMN crm.churn_risk.as_of IS 'as_of of the refresh behind the score
 -- the 30 days after signing (decision-maker contacts: any time before), so a
 -- month's report is one hash join rather than a probe per contract; filters on
 -- customer_id or signed_month reach the contracts scan (grouping columns).
+-- Completed first-call tasks (a small part of crm.tasks), for contract_follow_up.
+CREATE INDEX tasks_first_call_done_idx ON crm.tasks (customer_id, completed_at)
+	WHERE status = 'done' AND dedup_key LIKE 'confirm\_terms\_first\_call:%';
+COMMENT ON INDEX crm.tasks_first_call_done_idx IS 'Completed confirm_terms_first_call tasks: the first follow-ups crm.contract_follow_up reads without scanning every task';
+
 CREATE VIEW crm.contract_follow_up WITH (security_invoker = true) AS
 SELECT g.contract_id, g.customer_id, c.owner, g.signed_at, g.signed_month, g.is_renewal,
 	g.first_follow_up_at,
@@ -388,19 +393,24 @@ COMMENT ON COLUMN crm.follow_up_first_72h.followed_up_72h_pct IS 'followed_up_72
 COMMENT ON COLUMN crm.follow_up_first_72h.median_hours_to_first_follow_up IS 'Median hours from signing to the first follow-up (contracts followed up within 30 days)';
 
 CREATE VIEW crm.follow_up_goals WITH (security_invoker = true) AS
-SELECT f.signed_month, g.goal, g.target_pct,
-	count(*) AS contracts,
-	count(g.met) AS evaluated,
-	count(*) FILTER (WHERE g.met) AS attained,
-	round(100.0 * count(*) FILTER (WHERE g.met) / nullif(count(g.met), 0), 1) AS attained_pct,
-	(100.0 * count(*) FILTER (WHERE g.met) >= g.target_pct * count(g.met)) AND count(g.met) > 0 AS meets_target
-FROM crm.contract_follow_up f
+SELECT m.signed_month, g.goal, g.target_pct, m.contracts,
+	g.evaluated,
+	g.attained,
+	round(100.0 * g.attained / nullif(g.evaluated, 0), 1) AS attained_pct,
+	(100.0 * g.attained >= g.target_pct * g.evaluated) AND g.evaluated > 0 AS meets_target
+FROM (SELECT f.signed_month, count(*) AS contracts,
+		count(f.attachments_signed) AS attachments_evaluated, count(*) FILTER (WHERE f.attachments_signed) AS attachments_attained,
+		count(f.pain_points_goal_met) AS pain_points_evaluated, count(*) FILTER (WHERE f.pain_points_goal_met) AS pain_points_attained,
+		count(f.demo_goal_met) AS demo_evaluated, count(*) FILTER (WHERE f.demo_goal_met) AS demo_attained,
+		count(f.decision_makers_goal_met) AS decision_makers_evaluated,
+		count(*) FILTER (WHERE f.decision_makers_goal_met) AS decision_makers_attained
+	  FROM crm.contract_follow_up f
+	  GROUP BY f.signed_month) m
 CROSS JOIN LATERAL (VALUES
-	(1, 'attachments_e_signed', 100, f.attachments_signed),
-	(2, 'three_pain_points', 85, f.pain_points_goal_met),
-	(3, 'demo_booked', 60, f.demo_goal_met),
-	(4, 'two_decision_maker_emails', 90, f.decision_makers_goal_met)) g(goal_no, goal, target_pct, met)
-GROUP BY f.signed_month, g.goal_no, g.goal, g.target_pct;
+	(1, 'attachments_e_signed', 100, m.attachments_evaluated, m.attachments_attained),
+	(2, 'three_pain_points', 85, m.pain_points_evaluated, m.pain_points_attained),
+	(3, 'demo_booked', 60, m.demo_evaluated, m.demo_attained),
+	(4, 'two_decision_maker_emails', 90, m.decision_makers_evaluated, m.decision_makers_attained)) g(goal_no, goal, target_pct, evaluated, attained);
 COMMENT ON VIEW crm.follow_up_goals IS 'Attainment of the first-follow-up goals per signing month, one row per goal: attachments e-signed (target 100%), three pain points within 10 days (85%), demo booked within 30 days (60%), two decision-maker emails within 10 days (90%). Typical query: WHERE signed_month >= $1';
 COMMENT ON COLUMN crm.follow_up_goals.signed_month IS 'UTC month of signing (first day)';
 COMMENT ON COLUMN crm.follow_up_goals.goal IS 'attachments_e_signed, three_pain_points, demo_booked or two_decision_maker_emails';
