@@ -196,6 +196,12 @@ SELECT contract_id, signed_month, is_renewal, first_follow_up_at, hours_to_first
 	demo_opportunity_id IS NOT NULL AS has_demo, demo_goal_met
 FROM crm.contract_follow_up ORDER BY contract_id;
 SELECT * FROM crm.follow_up_first_72h ORDER BY signed_month;
+-- the first-contract share, recomputed from the contract rows above
+SELECT bool_and(v.first_contracts_followed_up_72h_pct IS NOT DISTINCT FROM (
+		SELECT round(100.0 * sum(CASE WHEN f.followed_up_within_72h THEN 1 ELSE 0 END)
+			/ nullif(sum(CASE WHEN f.followed_up_within_72h IS NOT NULL THEN 1 ELSE 0 END), 0), 1)
+		FROM crm.contract_follow_up f WHERE f.signed_month = v.signed_month AND NOT f.is_renewal)) AS first_contract_share_matches
+FROM crm.follow_up_first_72h v;
 -- brute force: the 72-hour rule of the no_first_follow_up alert, or the contract's done first-call task
 SELECT bool_and(f.followed_up_within_72h = (
 		EXISTS (SELECT 1 FROM crm.interactions i WHERE i.customer_id = k.customer_id AND i.direction = 'outbound'

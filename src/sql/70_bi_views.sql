@@ -379,6 +379,8 @@ SELECT f.signed_month,
 	count(*) FILTER (WHERE f.followed_up_within_72h IS NULL) AS pending,
 	round(100.0 * count(*) FILTER (WHERE f.followed_up_within_72h)
 		/ nullif(count(f.followed_up_within_72h), 0), 1) AS followed_up_72h_pct,
+	round(100.0 * count(*) FILTER (WHERE f.followed_up_within_72h AND NOT f.is_renewal)
+		/ nullif(count(f.followed_up_within_72h) FILTER (WHERE NOT f.is_renewal), 0), 1) AS first_contracts_followed_up_72h_pct,
 	round((percentile_cont(0.5) WITHIN GROUP (ORDER BY f.hours_to_first_follow_up))::numeric, 1) AS median_hours_to_first_follow_up
 FROM crm.contract_follow_up f
 GROUP BY f.signed_month;
@@ -390,6 +392,7 @@ COMMENT ON COLUMN crm.follow_up_first_72h.followed_up_72h IS 'Contracts with a f
 COMMENT ON COLUMN crm.follow_up_first_72h.missed_72h IS 'Contracts whose 72 hours passed without a follow-up';
 COMMENT ON COLUMN crm.follow_up_first_72h.pending IS 'Contracts signed less than 72 hours ago and not yet followed up';
 COMMENT ON COLUMN crm.follow_up_first_72h.followed_up_72h_pct IS 'followed_up_72h / (followed_up_72h + missed_72h), percent (0-100)';
+COMMENT ON COLUMN crm.follow_up_first_72h.first_contracts_followed_up_72h_pct IS 'The same share among first contracts only (new customers, renewals left out), percent (0-100)';
 COMMENT ON COLUMN crm.follow_up_first_72h.median_hours_to_first_follow_up IS 'Median hours from signing to the first follow-up (contracts followed up within 30 days)';
 
 CREATE VIEW crm.follow_up_goals WITH (security_invoker = true) AS
