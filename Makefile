@@ -23,6 +23,9 @@ GLUE_OBJS    = $(patsubst %.c,%.o,$(sort $(wildcard src/*.c)))
 OBJS         = $(GLUE_OBJS) $(CORE_OBJS)
 
 # Regression tests: sql/NAME.sql against expected/NAME.out, in this order.
+# The tests that need PostGIS (the crm_postgis ones and doc_examples) run when
+# the target server has PostGIS; crm itself needs neither PostGIS nor pg_cron.
+POSTGIS_TESTS = postgis_lifecycle postgis_geo doc_examples
 REGRESS      = $(shell cat test/regress_schedule 2>/dev/null)
 ISOLATION    = $(basename $(notdir $(sort $(wildcard specs/*.spec))))
 
@@ -34,6 +37,13 @@ PG_CONFIG   ?= $(firstword $(wildcard /usr/lib/postgresql/15/bin/pg_config) pg_c
 PGXS        := $(shell $(PG_CONFIG) --pgxs 2>/dev/null)
 ifneq ($(PGXS),)
 include $(PGXS)
+endif
+
+ifeq ($(wildcard $(shell $(PG_CONFIG) --sharedir 2>/dev/null)/extension/postgis.control),)
+ifneq ($(filter installcheck,$(MAKECMDGOALS)),)
+$(info PostGIS is not installed on this server: skipping $(POSTGIS_TESTS))
+endif
+REGRESS := $(filter-out $(POSTGIS_TESTS),$(REGRESS))
 endif
 
 all: crm--$(EXTVERSION).sql crm_postgis--$(EXTVERSION).sql

@@ -184,10 +184,13 @@ SELECT count(*) AS bday2_tasks_after_sweep, min(t.due_at) AS due FROM crm.tasks 
 WHERE c.external_id = 'bday2' AND t.playbook_step = 'birthday_care';
 SELECT crm.set_setting('automation_full_sweep_hours', NULL);
 
--- Scheduling needs pg_cron installed in this database (tested with pg_cron in test/sh/pg_cron_job.sh)
-\set VERBOSITY terse
-SELECT count(*) FROM crm.schedule_jobs() WHERE NOT EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_cron');
-\set VERBOSITY default
+-- Scheduling needs pg_cron available, preloaded and installed in this database (tested with
+-- pg_cron in test/sh/pg_cron_job.sh). Without it: one of three clear errors, depending on the
+-- server ('pg_cron is not available on this server', '... not preloaded', '... not installed in
+-- database "<name>"'), each with a hint.
+\i sql/include/scheduling_error.sql
+SELECT * FROM pg_temp.scheduling_error('SELECT crm.schedule_jobs()');
+SELECT * FROM pg_temp.scheduling_error('SELECT crm.unschedule_jobs()');
 
 -- Monthly report
 SELECT to_char(month, 'YYYY-MM') AS month, data -> 'kpis' ->> 'tickets' AS tickets, data -> 'top_complaint_categories' AS top_complaints

@@ -460,19 +460,25 @@ INSERT INTO crm.team_members (member, manager, in_pool) VALUES ('agent_a', 'lead
 SELECT member, manager, in_pool, active FROM crm.team_members ORDER BY member;
 DELETE FROM crm.team_members WHERE member IN ('agent_a', 'agent_b');
 
+-- setup: scheduling errors shown alike on every server (which of the three applies depends on it)
+\i sql/include/scheduling_error.sql
+
 -- example: crm.require_pg_cron
--- Scheduling needs pg_cron preloaded and installed in this database (docs/automation.md); without it:
-SELECT crm.require_pg_cron();
+-- Scheduling needs pg_cron available, preloaded and installed in this database (docs/automation.md).
+-- Otherwise it raises, with a hint saying what to do: 'pg_cron is not available on this server',
+-- 'pg_cron is not preloaded', or 'pg_cron is not installed in database "<this database>"'.
+-- This database has no pg_cron. (pg_temp.scheduling_error, from sql/include/scheduling_error.sql,
+-- is a test helper: true, true = the call failed with one of these errors and gave a hint.)
+SELECT * FROM pg_temp.scheduling_error('SELECT crm.require_pg_cron()');
 
 -- example: crm.schedule_jobs
 -- Registers crm_refresh, crm_automation, crm_monthly_report and crm_cleanup in pg_cron (UTC);
--- NULL leaves a job out. This database has no pg_cron, so the call fails with the same error:
-\set VERBOSITY terse
-SELECT * FROM crm.schedule_jobs(refresh_schedule => '15 2 * * *', report_schedule => NULL);
+-- NULL leaves a job out. Without pg_cron the call fails with the same error:
+SELECT * FROM pg_temp.scheduling_error($$SELECT * FROM crm.schedule_jobs(refresh_schedule => '15 2 * * *', report_schedule => NULL)$$);
 
 -- example: crm.unschedule_jobs
-SELECT crm.unschedule_jobs();
-\set VERBOSITY default
+-- Removes crm's jobs from pg_cron and returns how many; without pg_cron, the same error:
+SELECT * FROM pg_temp.scheduling_error('SELECT crm.unschedule_jobs()');
 
 -- setup: locations, sites, territories and an event for crm_postgis
 INSERT INTO crm_postgis.sites (name, kind, region, latitude, longitude, opening_hours, time_zone) VALUES
