@@ -123,12 +123,15 @@ percentile_position(PG_FUNCTION_ARGS)
 	PG_RETURN_FLOAT8(crm_percentile_position(v, cuts, n));
 }
 
-/* Copies a float8[] argument that may hold NULLs into out[] (present[] marks non-NULLs). */
+/*
+ * Copies a float8[] argument that may hold NULLs into out[] (present[] marks
+ * non-NULLs; NULLs are an error without it), reading the elements in place.
+ */
 static int
 Float8ArrayArg(ArrayType *arr, const char *name, double *out, int *present)
 {
-	Datum	   *values;
-	bool	   *nulls;
+	const char *p;
+	bits8	   *bitmap;
 	int			n,
 				i;
 
@@ -136,22 +139,30 @@ Float8ArrayArg(ArrayType *arr, const char *name, double *out, int *present)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a one-dimensional float8 array", name)));
-	deconstruct_array(arr, FLOAT8OID, sizeof(float8), FLOAT8PASSBYVAL, TYPALIGN_DOUBLE, &values, &nulls, &n);
+	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
 	if (n > MAX_DIMENSIONS)
 		ereport(ERROR,
 				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
 				 errmsg("%s has %d elements; at most %d health dimensions are supported", name, n, MAX_DIMENSIONS)));
+	p = ARR_DATA_PTR(arr);
+	bitmap = ARR_NULLBITMAP(arr);
 	for (i = 0; i < n; i++)
 	{
-		if (present == NULL && nulls[i])
+		bool		isnull = bitmap != NULL && (bitmap[i / 8] & (1 << (i % 8))) == 0;
+
+		if (present == NULL && isnull)
 			ereport(ERROR,
 					(errcode(ERRCODE_NULL_VALUE_NOT_ALLOWED),
 					 errmsg("%s must not contain NULLs", name)));
 		if (present != NULL)
-			present[i] = !nulls[i];
-		out[i] = nulls[i] ? 0.0 : DatumGetFloat8(values[i]);
-		if (!nulls[i])
+			present[i] = !isnull;
+		out[i] = 0.0;
+		if (!isnull)
+		{
+			memcpy(&out[i], p, sizeof(double));
+			p += sizeof(double);
 			CrmCheckFinite(out[i], name);
+		}
 	}
 	return n;
 }
@@ -270,21 +281,21 @@ TenthsNumber(ExplainCache *c, MemoryContext cxt, double v)
 	return c->tenths[tenths];
 }
 
-/* True if arr's bytes equal the cached copy. */
+/* True if the (detoasted) value's bytes equal the cached copy. */
 static bool
-SameBytes(ArrayType *arr, ArrayType *cached)
+SameBytes(const void *value, const void *cached)
 {
-	return cached != NULL && VARSIZE(arr) == VARSIZE(cached) &&
-		memcmp(arr, cached, VARSIZE(arr)) == 0;
+	return cached != NULL && VARSIZE(value) == VARSIZE(cached) &&
+		memcmp(value, cached, VARSIZE(value)) == 0;
 }
 
-/* A copy of arr in cxt. */
-static ArrayType *
-CopyBytes(MemoryContext cxt, ArrayType *arr)
+/* A copy of a (detoasted) value in cxt. */
+static void *
+CopyBytes(MemoryContext cxt, const void *value)
 {
-	ArrayType  *copy = MemoryContextAlloc(cxt, VARSIZE(arr));
+	void	   *copy = MemoryContextAlloc(cxt, VARSIZE(value));
 
-	memcpy(copy, arr, VARSIZE(arr));
+	memcpy(copy, value, VARSIZE(value));
 	return copy;
 }
 
@@ -355,36 +366,6 @@ CacheNames(ExplainCache *c, ArrayType *arr)
 	MemoryContextSwitchTo(old);
 }
 
-/* Reads the raw float8[] argument as Float8ArrayArg(arr, "raw", ...) does, without deconstructing it. */
-static int
-RawArg(ArrayType *arr, double *out, int *present)
-{
-	const char *p;
-	bits8	   *bitmap;
-	int			n,
-				i;
-
-	if (ARR_ELEMTYPE(arr) != FLOAT8OID || ARR_NDIM(arr) > 1)
-		return Float8ArrayArg(arr, "raw", out, present);	/* raises the error */
-	n = ARR_NDIM(arr) == 0 ? 0 : ARR_DIMS(arr)[0];
-	if (n > MAX_DIMENSIONS)
-		return Float8ArrayArg(arr, "raw", out, present);	/* raises the error */
-	p = ARR_DATA_PTR(arr);
-	bitmap = ARR_NULLBITMAP(arr);
-	for (i = 0; i < n; i++)
-	{
-		present[i] = bitmap == NULL || (bitmap[i / 8] & (1 << (i % 8))) != 0;
-		out[i] = 0.0;
-		if (present[i])
-		{
-			memcpy(&out[i], p, sizeof(double));
-			p += sizeof(double);
-			CrmCheckFinite(out[i], "raw");
-		}
-	}
-	return n;
-}
-
 /*
  * HealthArgs(fcinfo, 1, h) with bad, good and weight from the cache when
  * their bytes are the cached ones (they passed all checks then); otherwise
@@ -422,7 +403,7 @@ HealthArgsCached(FunctionCallInfo fcinfo, ExplainCache *c, HealthInput *h)
 		MemoryContextSwitchTo(old);
 		return;
 	}
-	h->n = RawArg(PG_GETARG_ARRAYTYPE_P(1), h->raw, h->present);
+	h->n = Float8ArrayArg(PG_GETARG_ARRAYTYPE_P(1), "raw", h->raw, h->present);
 	if (h->n != c->n)
 		ereport(ERROR,
 				(errcode(ERRCODE_ARRAY_SUBSCRIPT_ERROR),
@@ -632,16 +613,18 @@ value_parts(PG_FUNCTION_ARGS)
 	{
 		Jsonb	   *w = PG_GETARG_JSONB_P(3);
 
-		if (c->weights_bytes == NULL || VARSIZE(w) != VARSIZE(c->weights_bytes) ||
-			memcmp(w, c->weights_bytes, VARSIZE(w)) != 0)
+		if (!SameBytes(w, c->weights_bytes))
 		{
 			MemoryContext old;
+			Jsonb	   *copy;
 
 			MemoryContextReset(c->cxt);
 			c->weights_bytes = NULL;
 			old = MemoryContextSwitchTo(c->cxt);
-			c->weights = WeightsValue(memcpy(palloc(VARSIZE(w)), w, VARSIZE(w)));
-			c->weights_bytes = memcpy(palloc(VARSIZE(w)), w, VARSIZE(w));
+			/* one copy: what the weights value points into, then the cache key */
+			copy = CopyBytes(c->cxt, w);
+			c->weights = WeightsValue(copy);
+			c->weights_bytes = copy;
 			MemoryContextSwitchTo(old);
 		}
 	}
