@@ -172,6 +172,24 @@ SeriesG(double b, double cc, double z, int want_grad, double *G, double dG[3])
 }
 
 /*
+ * Advances one continued fraction by two levels, an odd one (coefficient eodd
+ * = d(2m+1) z) and an even one (eeven = d(2m+2) z), by the forward recurrence
+ * X(n+1) = X(n) + e X(n-1) of numerators (pa, pb) and denominators (qa, qb).
+ * Inlined: the two fractions ContFracG advances together still overlap.
+ */
+static inline void
+ContFracLevels(double *pa, double *pb, double *qa, double *qb, double eodd, double eeven)
+{
+	double		pn = *pb + eodd * *pa;
+	double		qn = *qb + eodd * *qa;
+
+	*pa = pn;
+	*qa = qn;
+	*pb = pn + eeven * *pb;
+	*qb = qn + eeven * *qb;
+}
+
+/*
  * Renormalises one continued fraction (convergent numerators pa, pb and
  * denominators qa, qb of 1/G) so that pb = 1, and tests it: sets *done and
  * G once the convergent G = qb moved by at most CF_TOL since the last test.
@@ -228,27 +246,9 @@ ContFracG(double b, double a, double z0, double z1, double *G0, double *G1)
 		double		w = 1.0 / (a2 * (a2 + 1.0) * (a2 + 2.0));
 		double		dodd = -(a + m) * (b + m) * (a2 + 2.0) * w;
 		double		deven = (m + 1.0) * (b - a - m - 1.0) * a2 * w;
-		double		e;
-		double		pn;
-		double		qn;
 
-		/* two levels of each recurrence: X(n+1) = X(n) + d X(n-1) */
-		e = dodd * z0;
-		pn = pb0 + e * pa0;
-		qn = qb0 + e * qa0;
-		e = deven * z0;
-		pa0 = pn;
-		qa0 = qn;
-		pb0 = pn + e * pb0;
-		qb0 = qn + e * qb0;
-		e = dodd * z1;
-		pn = pb1 + e * pa1;
-		qn = qb1 + e * qa1;
-		e = deven * z1;
-		pa1 = pn;
-		qa1 = qn;
-		pb1 = pn + e * pb1;
-		qb1 = qn + e * qb1;
+		ContFracLevels(&pa0, &pb0, &qa0, &qb0, dodd * z0, deven * z0);
+		ContFracLevels(&pa1, &pb1, &qa1, &qb1, dodd * z1, deven * z1);
 		if ((m & 1) == 0)
 			continue;
 		if (ContFracTest(&pa0, &pb0, &qa0, &qb0, &prev0, &done0, G0) != 0 ||
