@@ -6,8 +6,10 @@
  *
  * The state is the varlena type crm.btyd_state (a flat crm_summary_acc plus
  * as_of and the unit), so parallel query and Citus can ship and combine it.
- * The transition function updates the state in place and only reallocates
- * when its hash set of purchase days fills up.
+ * It starts as one 64-byte cache line: purchases arriving in time order
+ * append one- or two-byte day gaps, so most customers never outgrow it. The
+ * transition function updates it in place and only copies it into a bigger
+ * power-of-two block when it fills up.
  *
  *-------------------------------------------------------------------------
  */
@@ -27,12 +29,15 @@
 typedef struct BtydState
 {
 	int32		vl_len_;		/* varlena header (do not touch directly) */
-	int32		as_of_day;		/* UTC day of as_of: purchases after it are ignored */
-	double		unit_days;		/* length of the time unit in days */
-	crm_summary_acc acc;		/* accumulator, with its slots, last */
+	int32		as_of_unit;		/* UTC day of as_of * 4 + unit code */
+	crm_summary_acc acc;		/* accumulator, with its day list or hash set, last */
 } BtydState;
 
-#define BTYD_STATE_SIZE(nslots) (offsetof(BtydState, acc) + crm_summary_acc_size(nslots))
+#define BTYD_STATE_HEADER (offsetof(BtydState, acc) + offsetof(crm_summary_acc, data))
+#define BTYD_STATE_MIN_SIZE 64	/* one cache line: most customers fit */
+
+/* Length in days of each unit code (CrmUnitDays values). */
+static const double unit_code_days[] = {1.0, 7.0, 30.4375};
 
 PG_FUNCTION_INFO_V1(btyd_state_in);
 PG_FUNCTION_INFO_V1(btyd_state_out);
@@ -43,17 +48,78 @@ PG_FUNCTION_INFO_V1(btyd_summary_step_float8);
 PG_FUNCTION_INFO_V1(btyd_summary_combine);
 PG_FUNCTION_INFO_V1(btyd_summary_final);
 
-/* Allocates an empty state with nslots hash slots in the current context. */
-static BtydState *
-NewState(int32 as_of_day, double unit_days, int32 nslots)
+/* The packed as_of day and unit code of a state. */
+static int32
+PackAsOfUnit(int32 as_of_day, double unit_days)
 {
-	BtydState  *state = palloc(BTYD_STATE_SIZE(nslots));
+	int32		code;
 
-	SET_VARSIZE(state, BTYD_STATE_SIZE(nslots));
-	state->as_of_day = as_of_day;
-	state->unit_days = unit_days;
-	crm_summary_acc_init(&state->acc, nslots);
+	if (as_of_day < PG_INT32_MIN / 4 || as_of_day > PG_INT32_MAX / 4)
+		ereport(ERROR,
+				(errcode(ERRCODE_DATA_CORRUPTED),
+				 errmsg("as_of day %d is out of range in crm.btyd_state", as_of_day)));
+	for (code = 0; code < (int32) lengthof(unit_code_days); code++)
+		if (unit_code_days[code] == unit_days)
+			return as_of_day * 4 + code;
+	ereport(ERROR,
+			(errcode(ERRCODE_DATA_CORRUPTED),
+			 errmsg("invalid time unit length %g in crm.btyd_state", unit_days)));
+	return 0;					/* keep compiler quiet */
+}
+
+/* UTC day of as_of of a state (floor division undoes PackAsOfUnit). */
+static inline int32
+StateAsOfDay(const BtydState *state)
+{
+	return (state->as_of_unit - (state->as_of_unit & 3)) / 4;
+}
+
+/* Unit length in days of a state. */
+static inline double
+StateUnitDays(const BtydState *state)
+{
+	return unit_code_days[state->as_of_unit & 3];
+}
+
+/* Bytes of the state's day list or hash set. */
+static inline size_t
+StateCap(const BtydState *state)
+{
+	return VARSIZE(state) - BTYD_STATE_HEADER;
+}
+
+/*
+ * Allocates an empty state with room for `cap` bytes of days, in the current
+ * context. The size is a power of two, the allocator's own chunk size, so
+ * the whole chunk is usable and copies of the state stay the same size.
+ */
+static BtydState *
+NewState(int32 as_of_unit, size_t cap)
+{
+	Size		size = BTYD_STATE_MIN_SIZE;
+	BtydState  *state;
+
+	while (size < BTYD_STATE_HEADER + cap)
+		size *= 2;
+	if (size > MaxAllocSize)
+		ereport(ERROR,
+				(errcode(ERRCODE_PROGRAM_LIMIT_EXCEEDED),
+				 errmsg("too many distinct purchase days for one crm.btyd_summary state")));
+	state = palloc(size);
+	SET_VARSIZE(state, size);
+	state->as_of_unit = as_of_unit;
+	crm_summary_acc_init(&state->acc);
 	return state;
+}
+
+/* A copy of src with room for `cap` bytes, as a list or a hash set. */
+static BtydState *
+GrowState(const BtydState *src, size_t cap, int hashed)
+{
+	BtydState  *dst = NewState(src->as_of_unit, cap);
+
+	crm_summary_acc_copy(&dst->acc, StateCap(dst), &src->acc, hashed);
+	return dst;
 }
 
 /* A state argument as a plain 4-byte-header varlena we may read. */
@@ -62,22 +128,58 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 {
 	BtydState  *state = (BtydState *) PG_DETOAST_DATUM(PG_GETARG_DATUM(argno));
 
-	if (VARSIZE(state) < BTYD_STATE_SIZE(0) ||
-		VARSIZE(state) != BTYD_STATE_SIZE(state->acc.nslots))
+	if (VARSIZE(state) < BTYD_STATE_HEADER ||
+		(state->acc.hashed ? (size_t) state->acc.used * sizeof(int32) > StateCap(state) ||
+		 state->acc.used <= (uint32) state->acc.ndays
+		 : state->acc.used > StateCap(state)) ||
+		state->acc.ndays < 0 || (state->as_of_unit & 3) == 3)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("invalid crm.btyd_state value")));
 	return state;
 }
 
-/* Returns a copy of src with room for `ndays` distinct days, in the current context. */
-static BtydState *
-GrowState(const BtydState *src, int64 ndays)
+/* qsort order of int32 days. */
+static int
+CompareDays(const void *a, const void *b)
 {
-	BtydState  *dst = NewState(src->as_of_day, src->unit_days, crm_summary_slots_for(ndays));
+	int32		x = *(const int32 *) a;
+	int32		y = *(const int32 *) b;
 
-	crm_summary_acc_merge(&dst->acc, &src->acc);
-	return dst;
+	return (x > y) - (x < y);
+}
+
+/* Builds a state from days (sorted here) and totals: the in and recv functions. */
+static BtydState *
+StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
+			  int64 first_time, int64 last_time, double first_amount, double total)
+{
+	int64		need;
+	BtydState  *state;
+
+	if (ndays > 1)
+	{
+		int32		n = 1;
+		int32		i;
+
+		for (i = 1; i < ndays && days[i] > days[i - 1]; i++)
+			;
+		if (i < ndays)
+			qsort(days, ndays, sizeof(int32), CompareDays);
+		for (i = 1; i < ndays; i++)
+			if (days[i] != days[n - 1])
+				days[n++] = days[i];
+		ndays = n;
+	}
+	need = crm_summary_list_need(days, ndays);
+	if (ndays > 0 && (crm_summary_day(first_time) != days[0] ||
+					  crm_summary_day(last_time) != days[ndays - 1]))
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
+				 errmsg("invalid crm.btyd_state: first and last purchase do not match the first and last day")));
+	state = NewState(PackAsOfUnit(as_of_day, unit_days), (size_t) need);
+	crm_summary_acc_load(&state->acc, days, ndays, first_time, last_time, first_amount, total);
+	return state;
 }
 
 /* Shared body of the transition functions: amount already converted. */
@@ -88,7 +190,8 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 	BtydState  *state;
 	TimestampTz ts;
 	int32		as_of_day;
-	int32		day;
+	size_t		need;
+	int			hashed;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		ereport(ERROR,
@@ -107,13 +210,13 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 	as_of_day = CrmTimestampDay(PG_GETARG_TIMESTAMPTZ(3), "as_of");
 
 	if (PG_ARGISNULL(0))
-		state = NewState(as_of_day, CrmUnitDays(PG_GETARG_TEXT_PP(4)), CRM_SUMMARY_MIN_SLOTS);
+		state = NewState(PackAsOfUnit(as_of_day, CrmUnitDays(PG_GETARG_TEXT_PP(4))), 0);
 	else
 	{
 		state = (BtydState *) PG_GETARG_POINTER(0);
 		if (VARATT_IS_EXTENDED(state))	/* e.g. read back from a hash-agg spill */
 			state = StateArg(fcinfo, 0);
-		if (state->as_of_day != as_of_day)
+		if (StateAsOfDay(state) != as_of_day)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 					 errmsg("as_of must be the same for every purchase of a customer"),
@@ -124,14 +227,18 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 	if (PG_ARGISNULL(1) || amount_null)
 		PG_RETURN_POINTER(state);
 	ts = PG_GETARG_TIMESTAMPTZ(1);
-	day = CrmTimestampDay(ts, "purchase time");
-	if (day > as_of_day)
+	if (CrmTimestampDay(ts, "purchase time") > as_of_day)
 		PG_RETURN_POINTER(state);
 	CrmCheckFinite(amount, "amount");
 
-	if (crm_summary_acc_full(&state->acc))
-		state = GrowState(state, (int64) state->acc.ndays + 1);
-	crm_summary_acc_add(&state->acc, day, ts, amount);
+	/* a full state is copied into a bigger one, which PostgreSQL then keeps */
+	need = crm_summary_acc_add(&state->acc, StateCap(state), ts, amount, &hashed);
+	if (need != 0)
+	{
+		state = GrowState(state, need, hashed);
+		need = crm_summary_acc_add(&state->acc, StateCap(state), ts, amount, &hashed);
+		Assert(need == 0);
+	}
 	PG_RETURN_POINTER(state);
 }
 
@@ -161,6 +268,8 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 	MemoryContext aggcontext;
 	BtydState  *a;
 	BtydState  *b;
+	size_t		need;
+	int			hashed;
 
 	if (!AggCheckCallContext(fcinfo, &aggcontext))
 		ereport(ERROR,
@@ -174,17 +283,18 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 	}
 	b = StateArg(fcinfo, 1);
 	if (PG_ARGISNULL(0))
-		PG_RETURN_POINTER(GrowState(b, b->acc.ndays));
+		PG_RETURN_POINTER(GrowState(b, b->acc.hashed ? StateCap(b) : b->acc.used, b->acc.hashed));
 	a = (BtydState *) PG_GETARG_POINTER(0);
 	if (VARATT_IS_EXTENDED(a))
 		a = StateArg(fcinfo, 0);
-	if (a->as_of_day != b->as_of_day || a->unit_days != b->unit_days)
+	if (a->as_of_unit != b->as_of_unit)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine BTYD summaries with different as_of or unit")));
-	if (crm_summary_slots_for((int64) a->acc.ndays + b->acc.ndays) > a->acc.nslots)
-		a = GrowState(a, (int64) a->acc.ndays + b->acc.ndays);
-	crm_summary_acc_merge(&a->acc, &b->acc);
+	need = crm_summary_merge_need(&a->acc, &b->acc, &hashed);
+	if (need > StateCap(a) || (hashed && !a->acc.hashed))
+		a = GrowState(a, need, hashed);
+	crm_summary_acc_merge(&a->acc, StateCap(a), &b->acc);
 	PG_RETURN_POINTER(a);
 }
 
@@ -201,7 +311,7 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	if (PG_ARGISNULL(0))
 		PG_RETURN_NULL();
 	state = StateArg(fcinfo, 0);
-	if (!crm_summary_compute(&state->acc, state->as_of_day, state->unit_days, &s))
+	if (!crm_summary_compute(&state->acc, StateAsOfDay(state), StateUnitDays(state), &s))
 		PG_RETURN_NULL();
 	if (get_call_result_type(fcinfo, NULL, &tupdesc) != TYPEFUNC_COMPOSITE)
 		ereport(ERROR,
@@ -218,29 +328,39 @@ btyd_summary_final(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(HeapTupleGetDatum(heap_form_tuple(tupdesc, values, nulls)));
 }
 
+/* The state's distinct days, ascending, in a new array (NULL when none). */
+static int32 *
+StateDays(const BtydState *state)
+{
+	int32	   *days;
+
+	if (state->acc.ndays == 0)
+		return NULL;
+	days = palloc(sizeof(int32) * state->acc.ndays);
+	crm_summary_acc_days(&state->acc, days);
+	return days;
+}
+
 /* Text form: as_of_day,unit_days,first_time,last_time,first_day_amount,total_amount:day day ... */
 Datum
 btyd_state_out(PG_FUNCTION_ARGS)
 {
 	BtydState  *state = StateArg(fcinfo, 0);
+	int32	   *days = StateDays(state);
 	StringInfoData buf;
 	int32		i;
-	bool		first = true;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "%d,%.17g,%lld,%lld,%.17g,%.17g:", state->as_of_day, state->unit_days,
-					 (long long) state->acc.first_time, (long long) state->acc.last_time,
-					 state->acc.first_day_amount, state->acc.total_amount);
-	for (i = 0; i < state->acc.nslots; i++)
-		if (state->acc.slots[i] != CRM_SUMMARY_EMPTY_SLOT)
-		{
-			appendStringInfo(&buf, first ? "%d" : " %d", state->acc.slots[i]);
-			first = false;
-		}
+	appendStringInfo(&buf, "%d,%.17g,%lld,%lld,%.17g,%.17g:", StateAsOfDay(state),
+					 StateUnitDays(state), (long long) state->acc.first_time,
+					 (long long) state->acc.last_time, state->acc.first_day_amount,
+					 state->acc.total_amount);
+	for (i = 0; i < state->acc.ndays; i++)
+		appendStringInfo(&buf, i == 0 ? "%d" : " %d", days[i]);
 	PG_RETURN_CSTRING(buf.data);
 }
 
-/* Parses the text form written by btyd_state_out. */
+/* Parses the text form written by btyd_state_out (days in any order). */
 Datum
 btyd_state_in(PG_FUNCTION_ARGS)
 {
@@ -250,9 +370,8 @@ btyd_state_in(PG_FUNCTION_ARGS)
 	long long	first_time, last_time;
 	int			consumed = 0;
 	char	   *p;
-	BtydState  *state;
-	List	   *days = NIL;
-	ListCell   *lc;
+	int32	   *days;
+	int32		ndays = 0;
 
 	if (sscanf(str, "%d,%lf,%lld,%lld,%lf,%lf:%n", &as_of_day, &unit_days, &first_time,
 			   &last_time, &first_amount, &total, &consumed) != 6 || consumed == 0)
@@ -260,6 +379,7 @@ btyd_state_in(PG_FUNCTION_ARGS)
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type crm.btyd_state: \"%s\"", str)));
 	p = str + consumed;
+	days = palloc(sizeof(int32) * (strlen(p) / 2 + 1));	/* a day takes >= 2 chars but the last */
 	while (*p)
 	{
 		char	   *end;
@@ -269,43 +389,34 @@ btyd_state_in(PG_FUNCTION_ARGS)
 			ereport(ERROR,
 					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 					 errmsg("invalid day list in crm.btyd_state: \"%s\"", str)));
-		days = lappend_int(days, (int) d);
+		days[ndays++] = (int32) d;
 		p = end;
 		while (*p == ' ')
 			p++;
 	}
-	state = NewState(as_of_day, unit_days, crm_summary_slots_for(list_length(days)));
-	foreach(lc, days)
-		crm_summary_acc_add(&state->acc, lfirst_int(lc), 0, 0.0);
-	if (days != NIL)
-	{
-		state->acc.first_time = first_time;
-		state->acc.last_time = last_time;
-		state->acc.first_day_amount = first_amount;
-		state->acc.total_amount = total;
-	}
-	PG_RETURN_POINTER(state);
+	PG_RETURN_POINTER(StateFromDays(as_of_day, unit_days, days, ndays, first_time, last_time,
+									first_amount, total));
 }
 
-/* Binary send: header fields, then the distinct days. */
+/* Binary send: header fields, then the distinct days ascending. */
 Datum
 btyd_state_send(PG_FUNCTION_ARGS)
 {
 	BtydState  *state = StateArg(fcinfo, 0);
+	int32	   *days = StateDays(state);
 	StringInfoData buf;
 	int32		i;
 
 	pq_begintypsend(&buf);
-	pq_sendint32(&buf, state->as_of_day);
-	pq_sendfloat8(&buf, state->unit_days);
+	pq_sendint32(&buf, StateAsOfDay(state));
+	pq_sendfloat8(&buf, StateUnitDays(state));
 	pq_sendint64(&buf, state->acc.first_time);
 	pq_sendint64(&buf, state->acc.last_time);
 	pq_sendfloat8(&buf, state->acc.first_day_amount);
 	pq_sendfloat8(&buf, state->acc.total_amount);
 	pq_sendint32(&buf, state->acc.ndays);
-	for (i = 0; i < state->acc.nslots; i++)
-		if (state->acc.slots[i] != CRM_SUMMARY_EMPTY_SLOT)
-			pq_sendint32(&buf, state->acc.slots[i]);
+	for (i = 0; i < state->acc.ndays; i++)
+		pq_sendint32(&buf, days[i]);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -321,19 +432,16 @@ btyd_state_recv(PG_FUNCTION_ARGS)
 	double		first_amount = pq_getmsgfloat8(buf);
 	double		total = pq_getmsgfloat8(buf);
 	int32		ndays = pq_getmsgint(buf, 4);
-	BtydState  *state;
+	int32	   *days;
 	int32		i;
 
 	if (ndays < 0 || ndays > (buf->len - buf->cursor) / 4)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_BINARY_REPRESENTATION),
 				 errmsg("invalid day count %d in crm.btyd_state", ndays)));
-	state = NewState(as_of_day, unit_days, crm_summary_slots_for(ndays));
+	days = palloc(sizeof(int32) * (ndays + 1));
 	for (i = 0; i < ndays; i++)
-		crm_summary_acc_add(&state->acc, pq_getmsgint(buf, 4), 0, 0.0);
-	state->acc.first_time = first_time;
-	state->acc.last_time = last_time;
-	state->acc.first_day_amount = first_amount;
-	state->acc.total_amount = total;
-	PG_RETURN_POINTER(state);
+		days[i] = pq_getmsgint(buf, 4);
+	PG_RETURN_POINTER(StateFromDays(as_of_day, unit_days, days, ndays, first_time, last_time,
+									first_amount, total));
 }

@@ -6,8 +6,18 @@
  *
  * The accumulator is a flat block (no pointers) so the PostgreSQL glue can
  * keep it inside a varlena aggregate state and ship it between parallel
- * workers. Purchases are merged per day: a hash set of day numbers counts
- * distinct purchase days whatever order the rows arrive in.
+ * workers. Times are microseconds since an epoch; a purchase's day is
+ * floor(time / 86400e6). Distinct purchase days are kept in one of two
+ * forms, in the caller's buffer of `cap` bytes after the header:
+ *
+ *	list: the gaps between consecutive days, ascending, as LEB128 varints
+ *		  (most gaps take one or two bytes). Purchases usually arrive in time
+ *		  order, so a new day is an append and the state stays small.
+ *	hash: an open-addressing set of int32 days, used once a purchase
+ *		  arrives out of order for a customer with more than a few days.
+ *
+ * When the buffer is too small the accumulator is left unchanged and the
+ * caller copies it into a bigger one (crm_summary_acc_copy) and retries.
  *
  *-------------------------------------------------------------------------
  */
@@ -17,20 +27,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRM_SUMMARY_EMPTY_SLOT INT32_MIN
-#define CRM_SUMMARY_MIN_SLOTS 8
+#define CRM_SUMMARY_DAY_USECS INT64_C(86400000000)
 
 typedef struct crm_summary_acc
 {
 	int32_t		ndays;			/* distinct purchase days seen */
-	int32_t		nslots;			/* hash slots, a power of two */
-	int32_t		first_day;		/* earliest purchase day */
-	int32_t		last_day;		/* latest purchase day */
-	int64_t		first_time;		/* earliest purchase, caller's time unit */
-	int64_t		last_time;		/* latest purchase, caller's time unit */
-	double		first_day_amount;	/* amount spent on first_day */
+	uint32_t	used:31;		/* list: bytes of data[] in use */
+	uint32_t	hashed:1;		/* 0 = list of day gaps, 1 = hash set of days */
+	int64_t		first_time;		/* earliest purchase, microseconds */
+	int64_t		last_time;		/* latest purchase, microseconds */
+	double		first_day_amount;	/* amount spent on the first day */
 	double		total_amount;	/* amount spent on all days */
-	int32_t		slots[];		/* day numbers, CRM_SUMMARY_EMPTY_SLOT = free */
+	uint8_t		data[];			/* list or hash, see above */
 } crm_summary_acc;
 
 typedef struct crm_summary
@@ -42,26 +50,41 @@ typedef struct crm_summary
 	double		total_amount;	/* spend over all days, first included */
 } crm_summary;
 
-/* Bytes needed for an accumulator with nslots slots. */
-size_t		crm_summary_acc_size(int32_t nslots);
+/* The day of a time in microseconds (floor division). */
+int32_t		crm_summary_day(int64_t time);
 
-/* Initialises an empty accumulator with nslots slots (a power of two >= 8). */
-void		crm_summary_acc_init(crm_summary_acc *acc, int32_t nslots);
+/* Initialises an empty accumulator (list form). */
+void		crm_summary_acc_init(crm_summary_acc *acc);
 
-/* Slots needed so that `ndays` days keep the load factor at most 1/2. */
-int32_t		crm_summary_slots_for(int64_t ndays);
+/*
+ * Adds one purchase. Returns 0 when done. Otherwise acc is unchanged and the
+ * result is the data[] capacity a grown copy needs; *hashed says which form
+ * that copy must take.
+ */
+size_t		crm_summary_acc_add(crm_summary_acc *acc, size_t cap, int64_t time,
+								double amount, int *hashed);
 
-/* True when one more distinct day could exceed the load factor. */
-int			crm_summary_acc_full(const crm_summary_acc *acc);
+/* Capacity and form dst needs before crm_summary_acc_merge(dst, src). */
+size_t		crm_summary_merge_need(const crm_summary_acc *dst, const crm_summary_acc *src,
+								   int *hashed);
 
-/* Adds one purchase; the caller ensures !crm_summary_acc_full() first. */
-void		crm_summary_acc_add(crm_summary_acc *acc, int32_t day, int64_t time, double amount);
+/* Merges src into dst, which has the capacity and form merge_need asked for. */
+void		crm_summary_acc_merge(crm_summary_acc *dst, size_t cap, const crm_summary_acc *src);
 
-/* Copies src into dst, which was initialised with at least as many slots. */
-void		crm_summary_acc_copy(crm_summary_acc *dst, const crm_summary_acc *src);
+/* Copies src into dst (cap bytes), in list form or as a hash set. */
+void		crm_summary_acc_copy(crm_summary_acc *dst, size_t cap, const crm_summary_acc *src,
+								 int hashed);
 
-/* Merges src into dst; dst must have crm_summary_slots_for(dst->ndays + src->ndays) slots. */
-void		crm_summary_acc_merge(crm_summary_acc *dst, const crm_summary_acc *src);
+/* Writes the distinct days ascending into days[ndays] (scratch for hashes). */
+void		crm_summary_acc_days(const crm_summary_acc *acc, int32_t *days);
+
+/* List capacity for strictly ascending days[n]; -1 if not strictly ascending. */
+int64_t		crm_summary_list_need(const int32_t *days, int32_t n);
+
+/* Sets acc to the strictly ascending days[n] and the given totals (list form). */
+void		crm_summary_acc_load(crm_summary_acc *acc, const int32_t *days, int32_t n,
+								 int64_t first_time, int64_t last_time,
+								 double first_day_amount, double total_amount);
 
 /* Computes the summary as of `as_of_day` in units of `unit_days`; 0 if empty. */
 int			crm_summary_compute(const crm_summary_acc *acc, int32_t as_of_day,
