@@ -7,11 +7,12 @@ INSERT INTO bench_result
 SELECT 'crm.refresh full (1 run per rep)',
 	pg_temp.bench_ms($q$SELECT status FROM crm.refresh('2026-06-30')$q$, :reps),
 	'sum of bare GROUP BYs: purchases, interactions, tickets, feedback, contracts',
-	pg_temp.bench_ms($q$SELECT (SELECT count(*) FROM (SELECT customer_id, max(purchased_at), count(*), sum(amount) FROM crm.purchases GROUP BY 1) a)
-		+ (SELECT count(*) FROM (SELECT customer_id, max(occurred_at), count(*) FROM crm.interactions GROUP BY 1) b)
-		+ (SELECT count(*) FROM (SELECT customer_id, max(opened_at), count(*) FROM crm.tickets GROUP BY 1) c)
-		+ (SELECT count(*) FROM (SELECT customer_id, max(answered_at), max(nps) FROM crm.feedback GROUP BY 1) d)
-		+ (SELECT count(*) FROM (SELECT customer_id, max(ends_on), sum(annual_value) FROM crm.contracts GROUP BY 1) e)$q$, :reps),
+	-- every aggregate output is used: the planner drops unused ones
+	pg_temp.bench_ms($q$SELECT (SELECT count(*) FROM (SELECT customer_id, max(purchased_at) m, count(*) c, sum(amount) s FROM crm.purchases GROUP BY 1) a WHERE m IS NOT NULL AND c > 0 AND s IS NOT NULL)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(occurred_at) m, count(*) c FROM crm.interactions GROUP BY 1) b WHERE m IS NOT NULL AND c > 0)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(opened_at) m, count(*) c FROM crm.tickets GROUP BY 1) c WHERE m IS NOT NULL AND c > 0)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(answered_at) m, max(nps) n FROM crm.feedback GROUP BY 1) d WHERE m IS NOT NULL OR n IS NOT NULL)
+		+ (SELECT count(*) FROM (SELECT customer_id, max(ends_on) m, sum(annual_value) s FROM crm.contracts GROUP BY 1) e WHERE m IS NOT NULL OR s IS NOT NULL)$q$, :reps),
 	'<= 2.5x';
 
 -- 1% of customers get a new purchase and a login; the incremental refresh rescored only them.
