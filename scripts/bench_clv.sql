@@ -13,6 +13,9 @@ CREATE TEMP TABLE bench_models AS
 SELECT crm.fit_bgnbd(x, t_x, age, 'week') AS bgnbd, crm.fit_pnbd(x, t_x, age, 'week') AS pnbd,
 	   crm.fit_gamma_gamma(x, monetary) FILTER (WHERE x > 0 AND monetary > 0) AS gg
 FROM bench_summary;
+-- temp tables are never auto-analyzed: without statistics the planner may
+-- rescan the one-row model table per customer
+ANALYZE bench_models;
 SELECT bgnbd::text, pnbd::text, gg::text FROM bench_models;
 INSERT INTO bench_result
 SELECT 'fit BG/NBD on the summary table', pg_temp.bench_ms('SELECT crm.fit_bgnbd(x, t_x, age, ''week'') FROM bench_summary', :reps),
