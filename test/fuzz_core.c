@@ -4,7 +4,9 @@
  *	  libFuzzer harness for the numeric core: decodes doubles from the
  *	  input and drives the special functions, the rate test and the public
  *	  BTYD functions (validating first, as the PostgreSQL glue does). Any
- *	  call that reports success with a non-finite value aborts.
+ *	  call that reports success with a non-finite value aborts. A third
+ *	  target feeds purchases to the summary accumulator (summary.h) and
+ *	  aborts when it disagrees with a brute force.
  *
  * Build and run: make fuzz [FUZZ_SECONDS=60] (needs clang with libFuzzer).
  *
@@ -13,11 +15,13 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "btyd.h"
 #include "ratetest.h"
 #include "specfun.h"
+#include "summary.h"
 
 int			LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -198,6 +202,139 @@ FuzzBtyd(FuzzInput *in)
 		MustBeFinite(out);
 }
 
+/* An accumulator and its data[] capacity. */
+typedef struct FuzzAcc
+{
+	crm_summary_acc *acc;
+	size_t		cap;
+} FuzzAcc;
+
+/* Replaces a by a copy with exactly `need` bytes (or double), in the given form. */
+static void
+FuzzGrow(FuzzAcc *a, size_t need, int hashed, int exact)
+{
+	size_t		cap = exact ? need : (need > 2 * a->cap ? need : 2 * a->cap);
+	crm_summary_acc *b = malloc(sizeof(crm_summary_acc) + cap);
+
+	if (b == NULL)
+		abort();
+	crm_summary_acc_copy(b, cap, a->acc, hashed);
+	free(a->acc);
+	a->acc = b;
+	a->cap = cap;
+}
+
+/*
+ * Purchases from the input (clustered or scattered days, any order, before
+ * and after 2000) go into two partial accumulators that start tiny and grow
+ * as asked, then are merged. Day count, bounds, first-day amount and the
+ * ascending day list must match a brute force; so must a reload.
+ */
+static void
+FuzzSummary(FuzzInput *in)
+{
+	enum
+	{
+		MAXN = 96
+	};
+	int64_t		time[MAXN];
+	int32_t		day[MAXN];
+	int32_t		distinct[MAXN];
+	int32_t		got[MAXN];
+	FuzzAcc		part[2];
+	uint64_t	w = NextWord(in);
+	int32_t		base = (int32_t) (w % 2000000) - 1000000;
+	int			exact = (int) ((w >> 32) & 1);
+	int			n = 0,
+				nd = 0,
+				i,
+				j;
+	int64_t		first = 0,
+				last = 0;
+	double		first_amount = 0.0;
+	size_t		need;
+	int			hashed;
+
+	while (n < MAXN && in->pos < in->size)
+	{
+		uint64_t	v = NextWord(in);
+		int32_t		spread = (v & 1) ? 8 : (v & 2) ? 400 : 1 << 20;
+
+		day[n] = base + (int32_t) ((v >> 2) % (uint64_t) spread);
+		time[n] = (int64_t) day[n] * CRM_SUMMARY_DAY_USECS +
+			(int64_t) ((v >> 24) % (uint64_t) CRM_SUMMARY_DAY_USECS);
+		n++;
+	}
+	if (n == 0)
+		return;
+	for (i = 0; i < 2; i++)
+	{
+		part[i].cap = (size_t) ((w >> (40 + 4 * i)) & 15);
+		part[i].acc = malloc(sizeof(crm_summary_acc) + part[i].cap);
+		if (part[i].acc == NULL)
+			abort();
+		crm_summary_acc_init(part[i].acc);
+	}
+	for (i = 0; i < n; i++)
+	{
+		FuzzAcc    *a = &part[(w >> (i % 24)) & 1];
+
+		while ((need = crm_summary_acc_add(a->acc, a->cap, time[i], 1.0, &hashed)) != 0)
+			FuzzGrow(a, need, hashed, exact);
+	}
+	need = crm_summary_merge_need(part[0].acc, part[1].acc, &hashed);
+	if (need > part[0].cap || (hashed && !part[0].acc->hashed))
+		FuzzGrow(&part[0], need, hashed, exact);
+	crm_summary_acc_merge(part[0].acc, part[0].cap, part[1].acc);
+
+	/* brute force: distinct days ascending, bounds, purchases on the first day */
+	for (i = 0; i < n; i++)
+	{
+		int			seen = 0;
+
+		for (j = 0; j < nd; j++)
+			seen |= (distinct[j] == day[i]);
+		if (!seen)
+		{
+			for (j = nd; j > 0 && distinct[j - 1] > day[i]; j--)
+				distinct[j] = distinct[j - 1];
+			distinct[j] = day[i];
+			nd++;
+		}
+		if (i == 0 || time[i] < first)
+			first = time[i];
+		if (i == 0 || time[i] > last)
+			last = time[i];
+	}
+	for (i = 0; i < n; i++)
+		first_amount += (day[i] == distinct[0]);
+	if (part[0].acc->ndays != nd || part[0].acc->first_time != first ||
+		part[0].acc->last_time != last || part[0].acc->total_amount != (double) n ||
+		part[0].acc->first_day_amount != first_amount)
+		__builtin_trap();
+	crm_summary_acc_days(part[0].acc, got);
+	if (memcmp(got, distinct, sizeof(int32_t) * (size_t) nd) != 0 ||
+		crm_summary_list_need(got, nd) < 0)
+		__builtin_trap();
+	{
+		size_t		cap = (size_t) crm_summary_list_need(got, nd);
+		crm_summary_acc *back = malloc(sizeof(crm_summary_acc) + cap);
+		crm_summary s1,
+					s2;
+
+		if (back == NULL)
+			abort();
+		crm_summary_acc_load(back, got, nd, first, last, first_amount, (double) n);
+		if (!crm_summary_compute(back, base + (1 << 21), 7.0, &s1) ||
+			!crm_summary_compute(part[0].acc, base + (1 << 21), 7.0, &s2) ||
+			memcmp(&s1, &s2, sizeof(s1)) != 0)
+			__builtin_trap();
+		free(back);
+	}
+	free(part[0].acc);
+	free(part[1].acc);
+}
+
 /* libFuzzer entry point. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -206,7 +343,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 8)
 		return 0;
-	if (data[0] & 1)
+	if (data[0] % 3 == 2)
+		FuzzSummary(&in);
+	else if (data[0] & 1)
 		FuzzSpecfun(&in);
 	else
 		FuzzBtyd(&in);

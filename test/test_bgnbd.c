@@ -1071,6 +1071,65 @@ TestClvRealistic(void)
 }
 
 /* Runs the suite. */
+/*
+ * b far below 1 where x + m = 1 (MBG/NBD x = 0, BG/NBD x = 1): the dropout
+ * term a/(b + x + m - 1) is a/b. Computed as (b + 1) - 1 it became a/0 and
+ * the log-likelihood +inf (found by the fuzzer). Reference: the formula
+ * written out with libm's lgamma, b kept exact.
+ */
+static void
+TestTinyB(void)
+{
+	static const double bs[] = {1e-3, 1e-9, 1e-17, 1e-40, 1e-100};
+	size_t		k;
+	double		subnormal[4] = {1e-310, 3.0, 0.2, 1.0};
+	char		why[256];
+
+	/* subnormal parameters are refused: 1/r overflows in the gradient */
+	CHECK(crm_check_params(CRM_MBGNBD, subnormal, why, sizeof(why)) == CRM_ERR_INPUT);
+	CHECK(strstr(why, "parameter r = ") != NULL);
+	subnormal[0] = 2.3e-308;
+	/* x beyond CRM_MAX_X is refused with the limit in the message */
+	CHECK(crm_check_rfm(2.8e154, 0.1, 4e11, why, sizeof(why)) == CRM_ERR_INPUT);
+	CHECK(strstr(why, "at most") != NULL);
+	CHECK(crm_check_rfm(1e5, 30.0, 40.0, why, sizeof(why)) == CRM_OK);
+	CHECK(crm_check_params(CRM_MBGNBD, subnormal, why, sizeof(why)) == CRM_OK);
+	for (k = 0; k < sizeof(bs) / sizeof(bs[0]); k++)
+	{
+		double		r = 0.5,
+					alpha = 3.0,
+					a = 0.2,
+					b = bs[k],
+					T = 40.0,
+					tx = 25.0;
+		double		par[4] = {r, alpha, a, b};
+		double		g[4];
+		int			m;
+
+		for (m = 0; m <= 1; m++)
+		{
+			double		x = 1.0 - m;	/* x + m = 1 */
+			double		lbab = lgamma(a) + lgamma(b) - lgamma(a + b);
+			double		c = lgamma(r + x) - lgamma(r) + r * log(alpha) +
+				lgamma(a) + lgamma(b + 1.0) - lgamma(a + b + 1.0) - lbab;
+			double		a3 = -(r + x) * log(alpha + T);
+			double		a4 = log(a / b) - (r + x) * log(alpha + (m ? 0.0 : tx));
+			double		want = c + fmax(a3, a4) + log1p(exp(-fabs(a3 - a4)));
+			double		got = m ? crm_mbgnbd_loglik(par, x, 0.0, T, g)
+				: crm_bgnbd_loglik(par, x, tx, T, g);
+			double		pa;
+			char		msg[256];
+
+			CHECK(isfinite(got) && got <= 0.0);
+			CHECK_CLOSE(got, want, 1e-12, 1e-12);
+			CHECK(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3]));
+			CHECK(crm_p_alive(m ? CRM_MBGNBD : CRM_BGNBD, par, x, m ? 0.0 : tx, T, &pa,
+							  msg, sizeof(msg)) == CRM_OK);
+			CHECK(pa >= 0.0 && pa <= 1.0);
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -1088,5 +1147,6 @@ main(void)
 	TestConditionalRef();
 	TestConditionalMulti();
 	TestClvRealistic();
+	TestTinyB();
 	return UNIT_DONE("bgnbd");
 }

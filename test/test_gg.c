@@ -220,6 +220,40 @@ TestCdnow(void)
 }
 
 /* Runs the suite. */
+/*
+ * Spend near DBL_MAX: x m overflowed to inf and the log-likelihood became
+ * -inf (found by the fuzzer). The m-dependent part is
+ * (p x - 1) log m - (p x + q) log(x m + v); the rest, taken from a moderate
+ * m, must carry over with log(x m + v) = log x + log m + log1p(v / (x m)).
+ */
+static void
+TestHugeSpend(void)
+{
+	double		par[3] = {1.0, 1.0, 2.0};
+	double		x = 63.0,
+				px = par[0] * x,
+				q = par[1],
+				v = par[2];
+	double		m1 = 10.0;
+	double		rest = crm_gg_loglik(par, x, m1, NULL) -
+		((px - 1.0) * log(m1) - (px + q) * log(x * m1 + v));
+	static const double ms[] = {1e300, 9.8310593047478846e+306, 1.7e308};
+	size_t		k;
+
+	for (k = 0; k < sizeof(ms) / sizeof(ms[0]); k++)
+	{
+		double		m = ms[k];
+		double		g[3];
+		double		got = crm_gg_loglik(par, x, m, g);
+		double		want = rest + (px - 1.0) * log(m) -
+			(px + q) * (log(x) + log(m) + log1p(v / x / m));
+
+		CHECK(isfinite(got));
+		CHECK_CLOSE(got, want, 1e-12, 1e-9);
+		CHECK(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]));
+	}
+}
+
 int
 main(void)
 {
@@ -227,5 +261,6 @@ main(void)
 	TestExpectedSpend();
 	TestRecover();
 	TestCdnow();
+	TestHugeSpend();
 	return UNIT_DONE("gg");
 }

@@ -116,8 +116,9 @@ SetXTerms(XTerms *xt, const ParTerms *pt, double x)
 	xt->has4 = (xm > 0);
 	if (xt->has4)
 	{
-		xt->c4 = pt->log_a - log(pt->b + xm - 1.0);
-		xt->dc4b = -1.0 / (pt->b + xm - 1.0);
+		/* b + (x + m - 1): b + x + m - 1 would lose b when b << 1 = x + m */
+		xt->c4 = pt->log_a - log(pt->b + (xm - 1.0));
+		xt->dc4b = -1.0 / (pt->b + (xm - 1.0));
 	}
 	else
 	{
@@ -434,7 +435,7 @@ AliveFactor(const double par[4], int m, double x, double tx, double T)
 static double
 AliveFromLog2F1(const double par[4], double m, double t, double x, double T, double lf)
 {
-	double		c = par[2] + par[3] + x + m - 1.0;
+	double		c = par[2] + par[3] + (x + m - 1.0);
 	double		y = lf - (par[0] + x) * log1p(t / (par[1] + T));
 
 	/* positive in exact arithmetic (both factors change sign at a = 1) */
@@ -453,7 +454,7 @@ AliveExpectation(const double par[4], int m, double t, double x, double T, doubl
 				a = par[2],
 				b = par[3];
 	double		u = par[1] + T;
-	double		c = a + b + x + m - 1.0;
+	double		c = a + b + (x + m - 1.0);
 	double		z = t / (u + t);
 	double		lf;
 
@@ -789,7 +790,7 @@ crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *
 
 		if (isnan(ltail))
 			return -1;
-		l2 = crm_lbeta(a + 1.0, b + n + m - 1.0) - lbab + ltail;
+		l2 = crm_lbeta(a + 1.0, b + (n + m - 1.0)) - lbab + ltail;
 	}
 	*out = exp(crm_logaddexp(l1, l2));
 	return isfinite(*out) ? 0 : -1;

@@ -13,6 +13,7 @@
  */
 #include "btyd.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -151,6 +152,11 @@ crm_check_rfm(double x, double tx, double T, char *msg, size_t msglen)
 		SetMsg(msg, msglen, "x = %g is invalid: the number of repeat purchases must be a whole number >= 0", x);
 		return CRM_ERR_INPUT;
 	}
+	if (x > CRM_MAX_X)
+	{
+		SetMsg(msg, msglen, "x = %g is invalid: at most %g repeat purchases are supported", x, CRM_MAX_X);
+		return CRM_ERR_INPUT;
+	}
 	if (!isfinite(T) || T <= 0)
 	{
 		SetMsg(msg, msglen, "T = %g is invalid: the customer's age T must be finite and > 0", T);
@@ -169,7 +175,7 @@ crm_check_rfm(double x, double tx, double T, char *msg, size_t msglen)
 	return CRM_OK;
 }
 
-/* Checks a parameter vector: every entry finite and > 0. */
+/* Checks a parameter vector: every entry finite and >= DBL_MIN (no subnormals: 1/par overflows). */
 crm_status
 crm_check_params(crm_model_kind kind, const double *par, char *msg, size_t msglen)
 {
@@ -188,10 +194,10 @@ crm_check_params(crm_model_kind kind, const double *par, char *msg, size_t msgle
 	}
 	for (i = 0; i < np; i++)
 	{
-		if (!isfinite(par[i]) || par[i] <= 0)
+		if (!isfinite(par[i]) || !(par[i] >= DBL_MIN))
 		{
-			SetMsg(msg, msglen, "parameter %s = %g is invalid: %s parameters must be finite and > 0",
-				   crm_model_param_name(kind, i), par[i], DisplayName(kind));
+			SetMsg(msg, msglen, "parameter %s = %g is invalid: %s parameters must be finite and > 0 "
+				   "(at least %g)", crm_model_param_name(kind, i), par[i], DisplayName(kind), DBL_MIN);
 			return CRM_ERR_INPUT;
 		}
 	}

@@ -24,6 +24,8 @@
 #include "rng.h"
 
 #define CRM_MAX_PARAMS 4
+/* Largest repeat-purchase count x accepted (a purchase a day for 2.7 million years). */
+#define CRM_MAX_X 1e9
 
 typedef enum crm_model_kind
 {

@@ -75,7 +75,8 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 			double		w = p[i].n;
 			double		lm = log(p[i].m);
 			double		u = x * p[i].m + v;
-			double		lu = log(u);
+			/* x m overflows only for m near DBL_MAX, where v no longer counts */
+			double		lu = isfinite(u) ? log(u) : log(x) + lm;
 
 			W += w;
 			slm += w * lm;
