@@ -124,6 +124,7 @@ DECLARE
 	run crm.refresh_runs;
 	t timestamptz;
 	n bigint;
+	cells text[];
 	stage integer := 0;
 	unit text;
 	unit_days float8;
@@ -195,7 +196,7 @@ BEGIN
 	PERFORM set_config('crm.in_refresh', 'on', true);
 	-- Work tables of an earlier refresh in the same transaction.
 	FOR t_name IN SELECT unnest(ARRAY['crm_target', 'crm_purchase_stats', 'crm_activity', 'crm_service', 'crm_voice',
-			'crm_commercial', 'crm_pipeline', 'crm_base', 'crm_cells', 'crm_scored', 'crm_trend']) LOOP
+			'crm_commercial', 'crm_pipeline', 'crm_base', 'crm_scored', 'crm_trend']) LOOP
 		IF to_regclass('pg_temp.' || t_name) IS NOT NULL THEN
 			EXECUTE format('DROP TABLE pg_temp.%I', t_name);
 		END IF;
@@ -267,18 +268,25 @@ BEGIN
 
 	-- Stage 2: one pass over purchases.
 	t := clock_timestamp(); stage := stage + 1;
+	-- Flat columns: every (s).field of a stored composite would copy the
+	-- whole value again, dozens of times per customer in the stages below.
 	CREATE TEMP TABLE crm_purchase_stats ON COMMIT DROP AS
-	SELECT p.customer_id,
-		crm.btyd_summary(p.purchased_at, p.amount, as_of, unit) FILTER (WHERE p.kind = 'sale') AS s,
-		crm.btyd_summary(p.purchased_at, p.amount, as_of, 'day')
-			FILTER (WHERE p.kind = 'sale' AND p.purchased_at > as_of - rfm_window * interval '1 day') AS w,
-		sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
-		sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
-	FROM crm.purchases p
-	WHERE p.purchased_at <= as_of
-	  AND (NOT incremental OR p.customer_id IN (SELECT customer_id FROM crm_target))
-	GROUP BY p.customer_id;
+	SELECT customer_id, (s).x::float8 AS x, (s).t_x, (s).age, (s).monetary AS repeat_spend,
+		(s).first_purchase, (s).last_purchase, (w).x AS window_x, monetary, revenue_12m
+	FROM (
+		SELECT p.customer_id,
+			crm.btyd_summary(p.purchased_at, p.amount, as_of, unit) FILTER (WHERE p.kind = 'sale') AS s,
+			crm.btyd_summary(p.purchased_at, p.amount, as_of, 'day')
+				FILTER (WHERE p.kind = 'sale' AND p.purchased_at > as_of - rfm_window * interval '1 day') AS w,
+			sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
+			sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
+		FROM crm.purchases p
+		WHERE p.purchased_at <= as_of
+		  AND (NOT incremental OR p.customer_id IN (SELECT customer_id FROM crm_target))
+		GROUP BY p.customer_id) q;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	-- statistics for the joins below (temp tables are never auto-analyzed)
+	ANALYZE crm_purchase_stats;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'purchases', t, n);
 
 	-- Stage 3: one pass over interactions, tickets, feedback, contracts, opportunities.
@@ -327,6 +335,7 @@ BEGIN
 	WHERE o.opened_at <= as_of AND (o.closed_at IS NULL OR o.closed_at > as_of)
 	  AND (NOT incremental OR o.customer_id IN (SELECT customer_id FROM crm_target))
 	GROUP BY customer_id;
+	ANALYZE crm_activity, crm_service, crm_voice, crm_commercial, crm_pipeline;
 	SELECT (SELECT count(*) FROM crm_activity) + (SELECT count(*) FROM crm_service) + (SELECT count(*) FROM crm_voice)
 		 + (SELECT count(*) FROM crm_commercial) + (SELECT count(*) FROM crm_pipeline) INTO n;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'activity', t, n);
@@ -345,10 +354,10 @@ BEGIN
 	n := 0;
 	IF tx_model IS NULL AND NOT incremental AND refit IS DISTINCT FROM false THEN
 		BEGIN
-			EXECUTE format('SELECT crm.%I((s).x, (s).t_x, (s).age, %L) FROM crm_purchase_stats WHERE s IS NOT NULL',
+			EXECUTE format('SELECT crm.%I(x, t_x, age, %L) FROM crm_purchase_stats WHERE x IS NOT NULL',
 						   'fit_' || model_kind, unit) INTO tx_model;
 			INSERT INTO crm.models (as_of, purpose, model, customers)
-			SELECT as_of, 'transactions', tx_model, count(*) FROM crm_purchase_stats WHERE s IS NOT NULL
+			SELECT as_of, 'transactions', tx_model, count(*) FROM crm_purchase_stats WHERE x IS NOT NULL
 			RETURNING model_id INTO tx_model_id;
 			n := n + 1;
 		EXCEPTION WHEN OTHERS THEN
@@ -358,10 +367,10 @@ BEGIN
 	END IF;
 	IF gg_model IS NULL AND NOT incremental AND refit IS DISTINCT FROM false THEN
 		BEGIN
-			SELECT crm.fit_gamma_gamma((s).x, (s).monetary) INTO gg_model
-			FROM crm_purchase_stats WHERE (s).x > 0 AND (s).monetary > 0;
+			SELECT crm.fit_gamma_gamma(x, repeat_spend) INTO gg_model
+			FROM crm_purchase_stats WHERE x > 0 AND repeat_spend > 0;
 			INSERT INTO crm.models (as_of, purpose, model, customers)
-			SELECT as_of, 'spend', gg_model, count(*) FROM crm_purchase_stats WHERE (s).x > 0 AND (s).monetary > 0
+			SELECT as_of, 'spend', gg_model, count(*) FROM crm_purchase_stats WHERE x > 0 AND repeat_spend > 0
 			RETURNING model_id INTO gg_model_id;
 			n := n + 1;
 		EXCEPTION WHEN OTHERS THEN
@@ -377,15 +386,15 @@ BEGIN
 	gg_has_mean := gg_model IS NOT NULL AND crm.model_param(gg_model, 'q') > 1;
 	CREATE TEMP TABLE crm_base ON COMMIT DROP AS
 	SELECT c.customer_id, c.acquisition_cost, c.strategic_weight, c.created_at,
-		(p.s).first_purchase, (p.s).last_purchase,
-		extract(epoch FROM as_of - (p.s).last_purchase) / 86400.0 AS recency_days,
-		coalesce((p.w).x + 1, 0)::integer AS frequency,
-		CASE WHEN p.s IS NOT NULL THEN coalesce(p.monetary, 0) END AS monetary, coalesce(p.revenue_12m, 0) AS revenue_12m,
-		(p.s).x::float8 AS x, (p.s).t_x, (p.s).age, (p.s).monetary AS repeat_spend,
+		p.first_purchase, p.last_purchase,
+		extract(epoch FROM as_of - p.last_purchase) / 86400.0 AS recency_days,
+		coalesce(p.window_x + 1, 0)::integer AS frequency,
+		CASE WHEN p.x IS NOT NULL THEN coalesce(p.monetary, 0) END AS monetary, coalesce(p.revenue_12m, 0) AS revenue_12m,
+		p.x, p.t_x, p.age, p.repeat_spend,
 		coalesce(k.annual_contract_value, 0) AS annual_contract_value,
 		k.customer_id IS NOT NULL AS has_contract, coalesce(k.has_active_contract, false) AS has_active_contract,
 		k.first_signed_at,
-		extract(epoch FROM as_of - least(c.created_at, (p.s).first_purchase, k.first_start::timestamptz)) / 86400.0 AS relationship_days,
+		extract(epoch FROM as_of - least(c.created_at, p.first_purchase, k.first_start::timestamptz)) / 86400.0 AS relationship_days,
 		coalesce(o.open_pipeline, 0) AS open_pipeline,
 		CASE WHEN a.usage_base > 0 THEN (a.usage_recent::float8 / usage_window) / (a.usage_base::float8 / (3 * usage_window)) END AS usage_ratio,
 		coalesce(sv.weighted_tickets, 0)::float8 * 30.0 / support_window AS ticket_load,
@@ -393,18 +402,18 @@ BEGIN
 		extract(epoch FROM as_of - a.last_two_way) / 86400.0 AS days_since_two_way,
 		CASE WHEN k.has_active_contract THEN k.days_to_renewal::float8 WHEN k.customer_id IS NOT NULL THEN 0 END AS days_to_renewal,
 		-- age 0 (first purchase at as_of): alive, and expected to buy like a new customer.
-		CASE WHEN tx_model IS NULL OR p.s IS NULL THEN NULL
-			 WHEN (p.s).age = 0 THEN 1.0
-			 ELSE crm.p_alive(tx_model, (p.s).x, (p.s).t_x, (p.s).age) END AS p_alive,
-		CASE WHEN tx_model IS NULL OR p.s IS NULL THEN NULL
-			 WHEN (p.s).age = 0 THEN crm.expected_purchases(tx_model, horizon_units)
-			 ELSE crm.conditional_expected_purchases(tx_model, horizon_units, (p.s).x, (p.s).t_x, (p.s).age) END AS expected_purchases,
-		CASE WHEN gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
-			 THEN crm.expected_spend(gg_model, (p.s).x, greatest((p.s).monetary, 0)) END AS expected_spend,
-		CASE WHEN tx_model IS NOT NULL AND gg_model IS NOT NULL AND p.s IS NOT NULL AND ((p.s).x > 0 OR gg_has_mean)
-				  AND (p.s).first_purchase <= as_of - min_history
-				  AND (p.s).age > 0
-			 THEN crm.clv(tx_model, gg_model, (p.s).x, (p.s).t_x, (p.s).age, greatest((p.s).monetary, 0), horizon, discount) END AS model_clv
+		CASE WHEN tx_model IS NULL OR p.x IS NULL THEN NULL
+			 WHEN p.age = 0 THEN 1.0
+			 ELSE crm.p_alive(tx_model, p.x, p.t_x, p.age) END AS p_alive,
+		CASE WHEN tx_model IS NULL OR p.x IS NULL THEN NULL
+			 WHEN p.age = 0 THEN crm.expected_purchases(tx_model, horizon_units)
+			 ELSE crm.conditional_expected_purchases(tx_model, horizon_units, p.x, p.t_x, p.age) END AS expected_purchases,
+		CASE WHEN gg_model IS NOT NULL AND p.x IS NOT NULL AND (p.x > 0 OR gg_has_mean)
+			 THEN crm.expected_spend(gg_model, p.x, greatest(p.repeat_spend, 0)) END AS expected_spend,
+		CASE WHEN tx_model IS NOT NULL AND gg_model IS NOT NULL AND p.x IS NOT NULL AND (p.x > 0 OR gg_has_mean)
+				  AND p.first_purchase <= as_of - min_history
+				  AND p.age > 0
+			 THEN crm.clv(tx_model, gg_model, p.x, p.t_x, p.age, greatest(p.repeat_spend, 0), horizon, discount) END AS model_clv
 	FROM crm_target tg
 	JOIN crm.customers c ON c.customer_id = tg.customer_id
 	LEFT JOIN crm_purchase_stats p ON p.customer_id = tg.customer_id
@@ -414,6 +423,7 @@ BEGIN
 	LEFT JOIN crm_service sv ON sv.customer_id = tg.customer_id
 	LEFT JOIN crm_voice v ON v.customer_id = tg.customer_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	ANALYZE crm_base;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'clv', t, n);
 
 	-- Stage 6: quantile cut points (full runs compute them; incremental runs reuse the last full run's).
@@ -453,11 +463,13 @@ BEGIN
 	-- Stage 7: scores (RFM, value, tier, health, lifecycle), rules compiled to
 	-- SQL; crm_scored holds the final customer_scores columns.
 	t := clock_timestamp(); stage := stage + 1;
-	CREATE TEMP TABLE crm_cells ON COMMIT DROP AS
-	SELECT DISTINCT ON (r, fm) r, fm, s.segment
-	FROM generate_series(1, 5) r, generate_series(1, 5) fm, crm.rfm_segments_effective s
-	WHERE r BETWEEN s.r_min AND s.r_max AND fm BETWEEN s.fm_min AND s.fm_max
-	ORDER BY r, fm, s.priority, s.segment;
+	-- The segment of each (R, FM) cell, as an array indexed (R - 1) * 5 + FM.
+	cells := ARRAY(
+		SELECT (SELECT s.segment FROM crm.rfm_segments_effective s
+				WHERE r BETWEEN s.r_min AND s.r_max AND fm BETWEEN s.fm_min AND s.fm_max
+				ORDER BY s.priority, s.segment LIMIT 1)
+		FROM generate_series(1, 5) r, generate_series(1, 5) fm
+		ORDER BY r, fm);
 	EXECUTE format($sql$
 	CREATE TEMP TABLE crm_scored ON COMMIT DROP AS
 	WITH rfm AS (
@@ -488,11 +500,10 @@ BEGIN
 		SELECT valued.*, %18$s AS health_band
 		FROM valued
 	), ruled AS (
-		SELECT banded.*, cell.segment AS rfm_segment,
+		SELECT banded.*, (%22$L::text[])[(r_score - 1) * 5 + (f_score + m_score + 1) / 2] AS rfm_segment,
 			%16$s AS tier_and_rule,
 			%17$s AS stage_and_rule
 		FROM banded
-		LEFT JOIN crm_cells cell ON cell.r = banded.r_score AND cell.fm = (banded.f_score + banded.m_score + 1) / 2
 	)
 	SELECT customer_id, first_purchase, last_purchase, recency_days, frequency, monetary, revenue_12m, x, t_x, age,
 		repeat_spend, r_score, f_score, m_score, r_score::text || f_score::text || m_score::text AS rfm_cell, rfm_segment,
@@ -509,7 +520,7 @@ BEGIN
 		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
 		w_cur, w_pot, w_str, health[1], health[2], health[3],
 		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
-		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty);
+		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty, cells);
 	GET DIAGNOSTICS n = ROW_COUNT;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
 
