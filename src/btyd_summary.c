@@ -139,16 +139,6 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 	return state;
 }
 
-/* qsort order of int32 days. */
-static int
-CompareDays(const void *a, const void *b)
-{
-	int32		x = *(const int32 *) a;
-	int32		y = *(const int32 *) b;
-
-	return (x > y) - (x < y);
-}
-
 /* Builds a state from days (sorted here) and totals: the in and recv functions. */
 static BtydState *
 StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
@@ -157,20 +147,7 @@ StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
 	int64		need;
 	BtydState  *state;
 
-	if (ndays > 1)
-	{
-		int32		n = 1;
-		int32		i;
-
-		for (i = 1; i < ndays && days[i] > days[i - 1]; i++)
-			;
-		if (i < ndays)
-			qsort(days, ndays, sizeof(int32), CompareDays);
-		for (i = 1; i < ndays; i++)
-			if (days[i] != days[n - 1])
-				days[n++] = days[i];
-		ndays = n;
-	}
+	ndays = crm_summary_sort_days(days, ndays);
 	need = crm_summary_list_need(days, ndays);
 	if (ndays > 0 && (crm_summary_day(first_time) != days[0] ||
 					  crm_summary_day(last_time) != days[ndays - 1]))

@@ -343,6 +343,18 @@ main(void)
 		free(fwd.acc);
 	}
 
+	/* Sorting for a reload: ascending, repeats dropped; sorted input untouched. */
+	{
+		int32_t		mixed[6] = {9, -2, 9, 5, -2, 7};
+		int32_t		sorted[3] = {1, 4, 8};
+
+		CHECK(crm_summary_sort_days(mixed, 6) == 4);
+		CHECK(mixed[0] == -2 && mixed[1] == 5 && mixed[2] == 7 && mixed[3] == 9);
+		CHECK(crm_summary_sort_days(sorted, 3) == 3);
+		CHECK(sorted[0] == 1 && sorted[1] == 4 && sorted[2] == 8);
+		CHECK(crm_summary_sort_days(sorted, 0) == 0);
+	}
+
 	/* Reload refuses days out of order. */
 	{
 		int32_t		bad[3] = {5, 9, 9};

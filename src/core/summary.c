@@ -161,12 +161,14 @@ InsertDays(crm_summary_acc *dst, const crm_summary_acc *src)
 	}
 }
 
-/* Folds another purchase's (or accumulator's) first/last bookkeeping into acc. */
+/*
+ * Folds another purchase's (or accumulator's) first/last bookkeeping into
+ * acc, whose first day (the day of acc->first_time) the caller has at hand.
+ */
 static void
-NoteBounds(crm_summary_acc *acc, int64_t first_time, int64_t last_time,
-		   double first_day_amount, double total_amount)
+NoteBounds(crm_summary_acc *acc, int32_t acc_first_day, int64_t first_time,
+		   int64_t last_time, double first_day_amount, double total_amount)
 {
-	int32_t		acc_first_day = crm_summary_day(acc->first_time);
 	int32_t		first_day = crm_summary_day(first_time);
 
 	if (first_day < acc_first_day)
@@ -253,7 +255,7 @@ crm_summary_acc_add(crm_summary_acc *acc, size_t cap, int64_t time, double amoun
 			return need;
 		}
 	}
-	NoteBounds(acc, time, time, amount, amount);
+	NoteBounds(acc, first_day, time, time, amount, amount);
 	return 0;
 }
 
@@ -322,7 +324,8 @@ crm_summary_acc_merge(crm_summary_acc *dst, size_t cap, const crm_summary_acc *s
 	}
 	else
 		InsertDays(dst, src);
-	NoteBounds(dst, src->first_time, src->last_time, src->first_day_amount, src->total_amount);
+	NoteBounds(dst, crm_summary_day(dst->first_time), src->first_time, src->last_time,
+			   src->first_day_amount, src->total_amount);
 }
 
 void
@@ -354,6 +357,25 @@ CompareDays(const void *a, const void *b)
 	int32_t		y = *(const int32_t *) b;
 
 	return (x > y) - (x < y);
+}
+
+int32_t
+crm_summary_sort_days(int32_t *days, int32_t n)
+{
+	int32_t		i,
+				k = 1;
+
+	if (n <= 1)
+		return n;
+	for (i = 1; i < n && days[i] > days[i - 1]; i++)
+		;
+	if (i == n)
+		return n;				/* already strictly ascending */
+	qsort(days, (size_t) n, sizeof(int32_t), CompareDays);
+	for (i = 1; i < n; i++)
+		if (days[i] != days[k - 1])
+			days[k++] = days[i];
+	return k;
 }
 
 void

@@ -78,6 +78,9 @@ void		crm_summary_acc_copy(crm_summary_acc *dst, size_t cap, const crm_summary_a
 /* Writes the distinct days ascending into days[ndays] (scratch for hashes). */
 void		crm_summary_acc_days(const crm_summary_acc *acc, int32_t *days);
 
+/* Sorts days[n] ascending and drops repeats in place; returns how many remain. */
+int32_t		crm_summary_sort_days(int32_t *days, int32_t n);
+
 /* List capacity for strictly ascending days[n]; -1 if not strictly ascending. */
 int64_t		crm_summary_list_need(const int32_t *days, int32_t n);
 
