@@ -503,8 +503,13 @@ TestCompress(void)
 }
 
 /*
- * The introsort behind crm_compress_rfm on mostly distinct patterns (random,
- * already sorted, reversed, organ-pipe, all equal) equals qsort's order;
+ * crm_compress_rfm on large inputs equals qsort's order and per-pattern
+ * sums. Shapes 0-4 (random with continuous tx and T, already sorted,
+ * reversed, organ-pipe, all equal) and 6 (few values, -0 mixed with 0,
+ * weights 0.5, 1, 1.5) have ranks that fit the 64-bit radix key (at most
+ * 3 + 18 + 18 bits of ranks plus 18 of position); shape 5 (x, tx and T
+ * all continuous: 3 x 18 + 18 bits at the full size, 200000 rows) takes the
+ * hash merge and introsort.
  * crm_merge_rfm keeps weights and first occurrences.
  */
 static void
@@ -520,7 +525,7 @@ TestSortLarge(void)
 				ok;
 
 	crm_rng_seed(&rng, 62);
-	for (shape = 0; shape < 5; shape++)
+	for (shape = 0; shape < 7; shape++)
 	{
 		double		w = 0.0,
 					wm = 0.0;
@@ -533,19 +538,36 @@ TestSortLarge(void)
 			p[i].tx = shape == 4 ? 2.0 : shape == 0 ? crm_rng_uniform(&rng) * 50.0 : (double) (k % 1000);
 			p[i].T = shape == 4 ? 3.0 : 50.0 + (shape == 0 ? crm_rng_uniform(&rng) : 0.0);
 			p[i].n = 1.0;
-			w += 1.0;
+			if (shape == 5)
+			{
+				p[i].x = crm_rng_uniform(&rng) * 10.0;
+				p[i].tx = crm_rng_uniform(&rng) * 50.0;
+				p[i].T = 50.0 + crm_rng_uniform(&rng);
+			}
+			else if (shape == 6)
+			{
+				p[i].x = (double) (crm_rng_next(&rng) % 5);
+				p[i].tx = (crm_rng_next(&rng) % 4 == 0) ? ((i & 1) ? -0.0 : 0.0) : (double) (crm_rng_next(&rng) % 30) / 7.0;
+				p[i].T = 30.0 + (double) (crm_rng_next(&rng) % 3);
+				p[i].n = 0.5 * (double) (1 + i % 3);
+			}
+			w += p[i].n;
 		}
 		memcpy(q, p, sizeof(*p) * n);
 		qsort(q, n, sizeof(*q), CmpPattern);
 		m = 1;
 		for (i = 1; i < n; i++)
-			if (CmpPattern(&q[i - 1], &q[i]) != 0)
+		{
+			if (CmpPattern(&q[m - 1], &q[i]) != 0)
 				q[m++] = q[i];
+			else
+				q[m - 1].n += q[i].n;	/* dyadic weights: exact in any order */
+		}
 		CHECK(crm_compress_rfm(p, n) == m);
 		ok = 1;
 		for (i = 0; i < m; i++)
 		{
-			ok &= CmpPattern(&p[i], &q[i]) == 0;
+			ok &= CmpPattern(&p[i], &q[i]) == 0 && p[i].n == q[i].n;
 			wm += p[i].n;
 		}
 		CHECK(ok);

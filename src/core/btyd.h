@@ -152,6 +152,9 @@ size_t		crm_compress_rfm(crm_rfm_pattern *p, size_t n);
 size_t		crm_merge_rfm(crm_rfm_pattern *p, size_t n);
 size_t		crm_compress_spend(crm_spend_pattern *p, size_t n);
 
+/* True when p is strictly sorted by (x, tx, T), as crm_compress_rfm leaves it. */
+int			crm_rfm_sorted_distinct(const crm_rfm_pattern *p, size_t n);
+
 /*
  * Sorted, compressed RFM patterns prepared for many likelihood evaluations:
  * patterns grouped by x, and T and tx mapped to a table of distinct times so

@@ -1,0 +1,575 @@
+/*-------------------------------------------------------------------------
+ *
+ * compress.c
+ *	  Pattern compression: identical (x, tx, T) RFM patterns (or (x, m)
+ *	  spend patterns) merged into one with their customer counts summed, in
+ *	  sorted order, so that fits evaluate each distinct pattern once.
+ *
+ * Large RFM inputs are sorted by a radix sort on a 64-bit key made of the
+ * ranks of x, tx and T among their distinct values (few, for summaries in
+ * whole days or weeks) and the pattern's position; inputs whose ranks do
+ * not fit the key take a hash merge and an introsort instead. Both give the
+ * same order and the same sums.
+ *
+ *-------------------------------------------------------------------------
+ */
+#include "btyd.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bigmem.h"
+
+/* Inputs of at least this many patterns try the radix sort. */
+#define RADIX_MIN 4096
+/* Widest radix digit (2^11 counters per pass stay in L1). */
+#define RADIX_DIGIT_MAX 11
+
+/* Orders RFM patterns by x, then tx, then T. */
+static int
+CmpRfm(const void *pa, const void *pb)
+{
+	const crm_rfm_pattern *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return (a->x < b->x) ? -1 : 1;
+	if (a->tx != b->tx)
+		return (a->tx < b->tx) ? -1 : 1;
+	if (a->T != b->T)
+		return (a->T < b->T) ? -1 : 1;
+	return 0;
+}
+
+/* Orders spend patterns by x, then m. */
+static int
+CmpSpend(const void *pa, const void *pb)
+{
+	const crm_spend_pattern *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return (a->x < b->x) ? -1 : 1;
+	if (a->m != b->m)
+		return (a->m < b->m) ? -1 : 1;
+	return 0;
+}
+
+/* True when patterns are already strictly sorted (compressed). */
+int
+crm_rfm_sorted_distinct(const crm_rfm_pattern *p, size_t n)
+{
+	size_t		i;
+
+	for (i = 1; i < n; i++)
+		if (CmpRfm(&p[i - 1], &p[i]) >= 0)
+			return 0;
+	return 1;
+}
+
+/* Hash of an RFM pattern's (x, tx, T) bits. */
+static inline uint64_t
+RfmHash(const crm_rfm_pattern *p)
+{
+	uint64_t	k[3],
+				h = UINT64_C(0x9e3779b97f4a7c15);
+	int			i;
+
+	memcpy(&k[0], &p->x, 8);
+	memcpy(&k[1], &p->tx, 8);
+	memcpy(&k[2], &p->T, 8);
+	for (i = 0; i < 3; i++)
+	{
+		h ^= k[i];
+		h *= UINT64_C(0xff51afd7ed558ccd);
+		h ^= h >> 32;
+	}
+	return h;
+}
+
+/*
+ * Merges identical patterns into the front of p with a hash table (one pass,
+ * first occurrence keeps its place); returns the distinct count, or 0 when
+ * the table cannot be allocated (nothing changed then).
+ */
+static size_t
+MergeRfmHashed(crm_rfm_pattern *p, size_t n)
+{
+	size_t		size = 64,
+				mask,
+				i,
+				k = 0;
+	uint32_t   *slots;
+
+	while (size < 2 * n)
+		size *= 2;
+	if (n >= UINT32_MAX || (slots = crm_big_malloc(sizeof(uint32_t) * size)) == NULL)
+		return 0;
+	memset(slots, 0xff, sizeof(uint32_t) * size);
+	mask = size - 1;
+	for (i = 0; i < n; i++)
+	{
+		size_t		h = (size_t) RfmHash(&p[i]) & mask;
+
+		while (slots[h] != UINT32_MAX && CmpRfm(&p[slots[h]], &p[i]) != 0)
+			h = (h + 1) & mask;
+		if (slots[h] != UINT32_MAX)
+			p[slots[h]].n += p[i].n;
+		else
+		{
+			p[k] = p[i];
+			slots[h] = (uint32_t) k++;
+		}
+	}
+	free(slots);
+	return k;
+}
+
+/* Merges identical RFM patterns in place without sorting (see btyd.h). */
+size_t
+crm_merge_rfm(crm_rfm_pattern *p, size_t n)
+{
+	size_t		m = n > 1 ? MergeRfmHashed(p, n) : n;
+
+	return m > 0 ? m : n;
+}
+
+/* Strict (x, tx, T) order for the sort (CmpRfm inlined). */
+static inline int
+RfmBefore(const crm_rfm_pattern *a, const crm_rfm_pattern *b)
+{
+	return CmpRfm(a, b) < 0;
+}
+
+/* Swaps two patterns. */
+static inline void
+SwapRfm(crm_rfm_pattern *a, crm_rfm_pattern *b)
+{
+	crm_rfm_pattern t = *a;
+
+	*a = *b;
+	*b = t;
+}
+
+/* Restores the max-heap property below node i of p[0..n). */
+static void
+SiftRfm(crm_rfm_pattern *p, size_t i, size_t n)
+{
+	for (;;)
+	{
+		size_t		c = 2 * i + 1;
+
+		if (c >= n)
+			return;
+		if (c + 1 < n && RfmBefore(&p[c], &p[c + 1]))
+			c++;
+		if (!RfmBefore(&p[i], &p[c]))
+			return;
+		SwapRfm(&p[i], &p[c]);
+		i = c;
+	}
+}
+
+/*
+ * In-place introsort by (x, tx, T): quicksort with median-of-three pivots,
+ * insertion sort for short runs, heapsort when the depth budget runs out.
+ * No allocation (glibc's qsort mallocs a copy of the array and merge sorts).
+ */
+static void
+SortRfm(crm_rfm_pattern *p, size_t n, int depth)
+{
+	while (n > 16)
+	{
+		size_t		i,
+					j,
+					mid = n / 2;
+		crm_rfm_pattern pivot;
+
+		if (depth-- <= 0)
+		{
+			for (i = n / 2; i-- > 0;)
+				SiftRfm(p, i, n);
+			for (i = n - 1; i > 0; i--)
+			{
+				SwapRfm(&p[0], &p[i]);
+				SiftRfm(p, 0, i);
+			}
+			return;
+		}
+		if (RfmBefore(&p[mid], &p[0]))
+			SwapRfm(&p[mid], &p[0]);
+		if (RfmBefore(&p[n - 1], &p[0]))
+			SwapRfm(&p[n - 1], &p[0]);
+		if (RfmBefore(&p[n - 1], &p[mid]))
+			SwapRfm(&p[n - 1], &p[mid]);
+		pivot = p[mid];
+		/* Hoare partition: p[0..j] <= pivot <= p[j+1..n) */
+		i = 0;
+		j = n - 1;
+		for (;;)
+		{
+			while (RfmBefore(&p[i], &pivot))
+				i++;
+			while (RfmBefore(&pivot, &p[j]))
+				j--;
+			if (i >= j)
+				break;
+			SwapRfm(&p[i], &p[j]);
+			i++;
+			j--;
+		}
+		/* recurse into the smaller part, loop on the larger */
+		if (j + 1 < n - j - 1)
+		{
+			SortRfm(p, j + 1, depth);
+			p += j + 1;
+			n -= j + 1;
+		}
+		else
+		{
+			SortRfm(p + j + 1, n - j - 1, depth);
+			n = j + 1;
+		}
+	}
+	for (size_t i = 1; i < n; i++)
+	{
+		crm_rfm_pattern v = p[i];
+		size_t		j = i;
+
+		while (j > 0 && RfmBefore(&v, &p[j - 1]))
+		{
+			p[j] = p[j - 1];
+			j--;
+		}
+		p[j] = v;
+	}
+}
+
+/* Distinct values of one coordinate: open addressing on the value's bits. */
+typedef struct ValueSet
+{
+	double	   *val;			/* [(mask + 1) / 2] distinct values, in order of first use */
+	uint32_t   *slot;			/* [mask + 1] index into val, or UINT32_MAX when empty */
+	size_t		mask;
+	int			shift;			/* 64 - log2(mask + 1): the hash's top bits pick the slot */
+	size_t		n;
+} ValueSet;
+
+/* A value and its index in a ValueSet (to rank the distinct values). */
+typedef struct RankedValue
+{
+	double		v;
+	uint32_t	id;
+} RankedValue;
+
+/* Bits needed for the numbers 0 .. count - 1. */
+static int
+BitsFor(size_t count)
+{
+	int			b = 0;
+
+	while (b < 64 && ((size_t) 1 << b) < count)
+		b++;
+	return b;
+}
+
+/* Slot of a value's bits in a table of 2^(64 - shift) slots (Fibonacci hashing). */
+static inline size_t
+ValueSlot(uint64_t bits, int shift)
+{
+	return (size_t) ((bits * UINT64_C(0x9e3779b97f4a7c15)) >> shift);
+}
+
+/* An empty set of 2^log2size slots; -1 when out of memory. */
+static int
+ValueSetAlloc(ValueSet *vs, int log2size)
+{
+	size_t		size = (size_t) 1 << log2size;
+
+	vs->val = malloc(sizeof(double) * (size / 2));
+	vs->slot = malloc(sizeof(uint32_t) * size);
+	if (vs->val == NULL || vs->slot == NULL)
+		return -1;
+	memset(vs->slot, 0xff, sizeof(uint32_t) * size);
+	vs->mask = size - 1;
+	vs->shift = 64 - log2size;
+	return 0;
+}
+
+/* Frees a set's arrays (safe on a zeroed set). */
+static void
+ValueSetFree(ValueSet *vs)
+{
+	free(vs->val);
+	free(vs->slot);
+	memset(vs, 0, sizeof(*vs));
+}
+
+/* Index of v (not NaN; -0 counts as 0) in vs, added when new; UINT32_MAX when out of memory. */
+static inline uint32_t
+ValueSetIntern(ValueSet *vs, double v)
+{
+	uint64_t	bits;
+	size_t		h;
+	uint32_t	s;
+
+	v += 0.0;					/* -0 + 0 = +0: one bit pattern per value */
+	memcpy(&bits, &v, sizeof(bits));
+	for (h = ValueSlot(bits, vs->shift); (s = vs->slot[h]) != UINT32_MAX; h = (h + 1) & vs->mask)
+		if (vs->val[s] == v)
+			return s;
+	if (2 * (vs->n + 1) > vs->mask + 1)
+	{
+		ValueSet	big;
+		size_t		j;
+
+		if (ValueSetAlloc(&big, 64 - vs->shift + 1) != 0)
+		{
+			ValueSetFree(&big);
+			return UINT32_MAX;
+		}
+		memcpy(big.val, vs->val, sizeof(double) * vs->n);
+		big.n = vs->n;
+		for (j = 0; j < big.n; j++)
+		{
+			memcpy(&bits, &big.val[j], sizeof(bits));
+			for (h = ValueSlot(bits, big.shift); big.slot[h] != UINT32_MAX; h = (h + 1) & big.mask)
+				;
+			big.slot[h] = (uint32_t) j;
+		}
+		ValueSetFree(vs);
+		*vs = big;
+		memcpy(&bits, &v, sizeof(bits));
+		for (h = ValueSlot(bits, vs->shift); vs->slot[h] != UINT32_MAX; h = (h + 1) & vs->mask)
+			;
+	}
+	vs->val[vs->n] = v;
+	vs->slot[h] = (uint32_t) vs->n;
+	return (uint32_t) vs->n++;
+}
+
+/* Orders ranked values by value. */
+static int
+CmpRankedValue(const void *pa, const void *pb)
+{
+	const RankedValue *a = pa,
+			   *b = pb;
+
+	return (a->v > b->v) - (a->v < b->v);
+}
+
+/* rank[id] = position of vs->val[id] among the sorted distinct values; -1 when out of memory. */
+static int
+RankValues(const ValueSet *vs, uint32_t *rank)
+{
+	RankedValue *rv = malloc(sizeof(RankedValue) * (vs->n + 1));
+	size_t		j;
+
+	if (rv == NULL)
+		return -1;
+	for (j = 0; j < vs->n; j++)
+	{
+		rv[j].v = vs->val[j];
+		rv[j].id = (uint32_t) j;
+	}
+	qsort(rv, vs->n, sizeof(RankedValue), CmpRankedValue);
+	for (j = 0; j < vs->n; j++)
+		rank[rv[j].id] = (uint32_t) j;
+	free(rv);
+	return 0;
+}
+
+/*
+ * Stable LSD radix sort of key[0..n) by its bits [lo, lo + width): one
+ * counting pass for every digit, then one scatter per digit that is not the
+ * same in every key. tmp has room for n keys. Returns the sorted array (key
+ * or tmp), or NULL when out of memory.
+ */
+static uint64_t *
+RadixSort(uint64_t *key, uint64_t *tmp, size_t n, int lo, int width)
+{
+	int			passes = (width + RADIX_DIGIT_MAX - 1) / RADIX_DIGIT_MAX,
+				digit,
+				d;
+	size_t		buckets,
+				i;
+	size_t	   *count;
+
+	if (width == 0)
+		return key;
+	digit = (width + passes - 1) / passes;
+	buckets = (size_t) 1 << digit;
+	count = calloc((size_t) passes * buckets, sizeof(size_t));
+	if (count == NULL)
+		return NULL;
+	for (i = 0; i < n; i++)
+		for (d = 0; d < passes; d++)
+			count[d * buckets + ((key[i] >> (lo + d * digit)) & (buckets - 1))]++;
+	for (d = 0; d < passes; d++)
+	{
+		size_t	   *c = count + d * buckets,
+					sum = 0,
+					b;
+		int			shift = lo + d * digit;
+		uint64_t   *swap;
+
+		for (b = 0; b < buckets; b++)
+		{
+			size_t		cb = c[b];
+
+			if (cb == n)
+				break;			/* every key has this digit: the pass would copy */
+			c[b] = sum;
+			sum += cb;
+		}
+		if (b < buckets)
+			continue;
+		for (i = 0; i < n; i++)
+			tmp[c[(key[i] >> shift) & (buckets - 1)]++] = key[i];
+		swap = key;
+		key = tmp;
+		tmp = swap;
+	}
+	free(count);
+	return key;
+}
+
+/*
+ * crm_compress_rfm by ranks: key = (rank x, rank tx, rank T, position),
+ * radix sorted, equal ranks merged in input order. Returns the distinct
+ * count, or 0 (p unchanged) when a value is NaN, the key needs more than 64
+ * bits, or memory runs out.
+ */
+static size_t
+CompressRfmRadix(crm_rfm_pattern *p, size_t n)
+{
+	ValueSet	vs[3];
+	uint32_t   *id = NULL,
+			   *rank[3] = {NULL, NULL, NULL};
+	uint64_t   *key = NULL,
+			   *tmp = NULL,
+			   *sorted;
+	crm_rfm_pattern *out = NULL;
+	int			ibits = BitsFor(n),
+				bits[3],
+				c;
+	size_t		i,
+				k = 0;
+
+	memset(vs, 0, sizeof(vs));
+	if (n >= UINT32_MAX)
+		return 0;
+	id = malloc(sizeof(uint32_t) * 3 * n);
+	if (id == NULL)
+		goto done;
+	for (c = 0; c < 3; c++)
+		if (ValueSetAlloc(&vs[c], 8) != 0)
+			goto done;
+	for (i = 0; i < n; i++)
+	{
+		const double v[3] = {p[i].x, p[i].tx, p[i].T};
+
+		for (c = 0; c < 3; c++)
+		{
+			if (v[c] != v[c] || (id[c * n + i] = ValueSetIntern(&vs[c], v[c])) == UINT32_MAX)
+				goto done;
+		}
+		/* give up early when the ranks already cannot fit the key */
+		if ((i & 0xffff) == 0xffff &&
+			BitsFor(vs[0].n) + BitsFor(vs[1].n) + BitsFor(vs[2].n) + ibits > 64)
+			goto done;
+	}
+	for (c = 0; c < 3; c++)
+		bits[c] = BitsFor(vs[c].n);
+	if (bits[0] + bits[1] + bits[2] + ibits > 64)
+		goto done;
+	for (c = 0; c < 3; c++)
+		if ((rank[c] = malloc(sizeof(uint32_t) * vs[c].n)) == NULL || RankValues(&vs[c], rank[c]) != 0)
+			goto done;
+	key = crm_big_malloc(sizeof(uint64_t) * n);
+	tmp = crm_big_malloc(sizeof(uint64_t) * n);
+	out = crm_big_malloc(sizeof(crm_rfm_pattern) * n);
+	if (key == NULL || tmp == NULL || out == NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+	{
+		uint64_t	r = rank[0][id[i]];
+
+		r = (r << bits[1]) | rank[1][id[n + i]];
+		r = (r << bits[2]) | rank[2][id[2 * n + i]];
+		key[i] = (r << ibits) | i;
+	}
+	if ((sorted = RadixSort(key, tmp, n, ibits, bits[0] + bits[1] + bits[2])) == NULL)
+		goto done;
+	for (i = 0; i < n; i++)
+	{
+		const crm_rfm_pattern *q = &p[sorted[i] & (((uint64_t) 1 << ibits) - 1)];
+
+		if (k > 0 && (sorted[i] >> ibits) == (sorted[i - 1] >> ibits))
+			out[k - 1].n += q->n;
+		else
+			out[k++] = *q;
+	}
+	memcpy(p, out, sizeof(crm_rfm_pattern) * k);
+done:
+	for (c = 0; c < 3; c++)
+	{
+		ValueSetFree(&vs[c]);
+		free(rank[c]);
+	}
+	free(id);
+	free(key);
+	free(tmp);
+	free(out);
+	return k;
+}
+
+/* Sorts and merges identical RFM patterns. */
+size_t
+crm_compress_rfm(crm_rfm_pattern *p, size_t n)
+{
+	size_t		i,
+				k = 0;
+	int			depth = 0;
+
+	if (n == 0)
+		return 0;
+	/* large inputs: rank-key radix sort when the ranks fit 64 bits */
+	if (n >= RADIX_MIN && (k = CompressRfmRadix(p, n)) > 0)
+		return k;
+	/* else merge duplicates first, then sort only the distinct ones */
+	if (n > 1024)
+		n = crm_merge_rfm(p, n);
+	for (i = n; i > 1; i >>= 1)
+		depth += 2;
+	SortRfm(p, n, depth);
+	for (i = 1; i < n; i++)
+	{
+		if (CmpRfm(&p[i], &p[k]) == 0)
+			p[k].n += p[i].n;
+		else
+			p[++k] = p[i];
+	}
+	return k + 1;
+}
+
+/* Sorts and merges identical spend patterns. */
+size_t
+crm_compress_spend(crm_spend_pattern *p, size_t n)
+{
+	size_t		i,
+				k = 0;
+
+	if (n == 0)
+		return 0;
+	qsort(p, n, sizeof(*p), CmpSpend);
+	for (i = 1; i < n; i++)
+	{
+		if (CmpSpend(&p[i], &p[k]) == 0)
+			p[k].n += p[i].n;
+		else
+			p[++k] = p[i];
+	}
+	return k + 1;
+}
