@@ -445,11 +445,16 @@ clv_fit_combine(PG_FUNCTION_ARGS)
 	PG_RETURN_DATUM(EOHPGetRWDatum(&eo->hdr));
 }
 
-/* Cancel poll of the core's fits: a pending query cancel or termination stops them. */
+/*
+ * Cancel poll of the core's fits: a pending query cancel or termination
+ * stops them. Not InterruptPending, which other signals (a barrier, a
+ * memory-context dump request) raise too; those wait for the next
+ * CHECK_FOR_INTERRUPTS after the fit.
+ */
 static int
 FitCancelRequested(void)
 {
-	return InterruptPending ? 1 : 0;
+	return (QueryCancelPending || ProcDiePending) ? 1 : 0;
 }
 
 /* Hint for a failed fit, by status (and kind where it matters). */

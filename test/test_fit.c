@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "btyd.h"
+#include "pnbd.h"
 #include "rng.h"
 #include "unit.h"
 
@@ -248,6 +249,16 @@ TestInvariances(void)
 	}
 	CHECK(crm_fit_rfm(CRM_BGNBD, q, m, NULL, &c) == CRM_OK);
 	CHECK_CLOSE(c.params[1], 7.0 * 86400.0 * a.params[1], 1e-6, 0);
+	/* the reported LL (converted from the scaled data) is the summed LL at the estimates */
+	for (j = 0; j < 3; j++)
+	{
+		static const crm_model_kind kinds[3] = {CRM_BGNBD, CRM_MBGNBD, CRM_PNBD};
+		double		ll;
+
+		CHECK(crm_fit_rfm(kinds[j], q, m, NULL, &c) == CRM_OK);
+		ll = kinds[j] == CRM_PNBD ? crm_pnbd_loglik_sum(c.params, q, m, NULL) : SumLL(kinds[j], c.params, q, m, NULL);
+		CHECK_CLOSE(c.loglik, ll, 1e-11, 0);
+	}
 	free(p);
 	free(q);
 }

@@ -390,9 +390,10 @@ InvertSpd(double *a, int n)
 /*
  * Standard errors of the scaled parameters from the inverse of the Hessian
  * of -LL, by forward differences (relative step 1e-5) of the analytic
- * gradient; 0 when the Hessian is not positive definite.
+ * gradient; 0 when the Hessian is not positive definite. Returns LL at par
+ * (scaled data, no penalty).
  */
-static void
+static double
 StandardErrors(FitCtx *c, const double *par, double *se)
 {
 	double		h[CRM_MAX_PARAMS * CRM_MAX_PARAMS];
@@ -401,9 +402,11 @@ StandardErrors(FitCtx *c, const double *par, double *se)
 				i,
 				j;
 
+	double		ll;
+
 	for (i = 0; i < np; i++)
 		se[i] = 0.0;
-	FitLoglik(c, par, g0);
+	ll = FitLoglik(c, par, g0);
 	for (j = 0; j < np; j++)
 	{
 		double		pp[CRM_MAX_PARAMS],
@@ -414,7 +417,7 @@ StandardErrors(FitCtx *c, const double *par, double *se)
 		pp[j] = par[j] * (1.0 + 1e-5);
 		step = pp[j] - par[j];
 		if (!isfinite(FitLoglik(c, pp, gp)))
-			return;
+			return ll;
 		for (i = 0; i < np; i++)
 			h[i * np + j] = -(gp[i] - g0[i]) / step;
 	}
@@ -422,9 +425,10 @@ StandardErrors(FitCtx *c, const double *par, double *se)
 		for (j = 0; j < i; j++)
 			h[i * np + j] = h[j * np + i] = 0.5 * (h[i * np + j] + h[j * np + i]);
 	if (InvertSpd(h, np) != 0)
-		return;
+		return ll;
 	for (i = 0; i < np; i++)
 		se[i] = (h[i * np + i] > 0 && isfinite(h[i * np + i])) ? sqrt(h[i * np + i]) : 0.0;
+	return ll;
 }
 
 /* Validates fit options; fills defaults. */
@@ -583,7 +587,7 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	}
 	for (i = 0; i < c->np; i++)
 		par[i] = exp(theta[i]);
-	StandardErrors(c, par, se);
+	out->loglik = StandardErrors(c, par, se);	/* scaled data: callers convert */
 	for (i = 0; i < c->np; i++)
 	{
 		out->params[i] = par[i] * scale[i];
@@ -754,18 +758,12 @@ crm_fit_rfm(crm_model_kind kind, const crm_rfm_pattern *p, size_t n,
 	}
 	if (st != CRM_ERR_NUMERIC)
 	{
-		/* log-likelihood in the caller's units, on the unscaled patterns */
-		for (i = 0; i < m; i++)
-		{
-			cp[i].T *= scale[1];
-			cp[i].tx *= scale[1];
-		}
-		if (kind == CRM_BGNBD)
-			ll = crm_bgnbd_loglik_sum(out->params, cp, m, NULL);
-		else if (kind == CRM_MBGNBD)
-			ll = crm_mbgnbd_loglik_sum(out->params, cp, m, NULL);
-		else
-			ll = crm_pnbd_loglik_sum(out->params, cp, m, NULL);
+		/*
+		 * log-likelihood in the caller's units: times and the time-scale
+		 * parameters divided by s leave every term but the x inter-purchase
+		 * densities unchanged, so LL = LL(scaled) - log(s) sum(n x)
+		 */
+		ll = out->loglik - log(scale[1]) * wx;
 		out->loglik = ll;
 		if (!isfinite(ll) && st == CRM_OK)
 		{
