@@ -468,6 +468,89 @@ TestSums(void)
 	crm_rfm_prep_free(&prep);
 }
 
+/*
+ * The analytic Hessian of the summed LL (crm_bgnbd_hessian_prep) equals
+ * central differences of the analytic gradient, for BG/NBD and MBG/NBD, at
+ * typical parameters, near a = 1, with b << 1, and with heavy buyers (x up
+ * to 1e5); it is symmetric, and its LL and gradient equal the plain prep
+ * sum's.
+ */
+static void
+TestHessian(void)
+{
+	static const double pars[4][4] = {
+		{0.243, 4.414, 0.793, 2.426},
+		{1.7, 0.9, 1.0 + 1e-9, 0.4},
+		{0.05, 30.0, 2.5, 1e-3},
+		{3.0, 0.02, 0.3, 40.0}};
+	crm_rfm_pattern p[300];
+	crm_rng		rng;
+	crm_rfm_prep prep;
+	size_t		n,
+				i;
+	int			k,
+				m,
+				j,
+				c;
+
+	crm_rng_seed(&rng, 19);
+	for (i = 0; i < 300; i++)
+	{
+		double		x,
+					tx,
+					T = 10.0 + (double) (i % 7) * 5.0;
+
+		crm_simulate_rfm(CRM_BGNBD, cdnow_par, T, &rng, &x, &tx);
+		if (i % 50 == 3)
+			x = (i % 100 == 3) ? 1e5 : 2500.0;	/* heavy buyers */
+		p[i].x = x;
+		p[i].tx = (x > 0) ? floor(fmax(tx, 0.5 * T)) : 0.0;
+		p[i].T = T;
+		p[i].n = 1.0 + (double) (i % 4);
+	}
+	n = crm_compress_rfm(p, 300);
+	CHECK(crm_rfm_prep_init(&prep, p, n) == 0);
+	for (k = 0; k < 4; k++)
+		for (m = 0; m < 2; m++)
+		{
+			double		H[16],
+						g[4],
+						g0[4],
+						ll,
+						ll0;
+
+			ll = crm_bgnbd_hessian_prep(pars[k], m, &prep, g, H);
+			ll0 = crm_bgnbd_loglik_prep(pars[k], m, &prep, g0);
+			CHECK_CLOSE(ll, ll0, 0, 0);
+			for (j = 0; j < 4; j++)
+			{
+				double		step = 1e-5 * pars[k][j],
+							pp[4],
+							pm[4],
+							gp[4],
+							gm[4];
+
+				CHECK_CLOSE(g[j], g0[j], 0, 0);
+				memcpy(pp, pars[k], sizeof(pp));
+				memcpy(pm, pars[k], sizeof(pm));
+				pp[j] += step;
+				pm[j] -= step;
+				crm_bgnbd_loglik_prep(pp, m, &prep, gp);
+				crm_bgnbd_loglik_prep(pm, m, &prep, gm);
+				for (c = 0; c < 4; c++)
+				{
+					double		fd = (gp[c] - gm[c]) / (pp[j] - pm[j]);
+
+					/* relative to the larger of the two diagonal entries it couples */
+					CHECK_CLOSE(H[c * 4 + j], fd, 1e-6,
+								1e-6 * sqrt(fabs(H[c * 4 + c] * H[j * 4 + j])));
+					CHECK(H[c * 4 + j] == H[j * 4 + c]);
+				}
+			}
+		}
+	crm_rfm_prep_free(&prep);
+}
+
 /* One conditional expectation through the public API. */
 static double
 Cond(crm_model_kind kind, const double *par, double t, double x, double tx, double T)
@@ -1135,6 +1218,7 @@ main(void)
 {
 	TestLoglik();
 	TestSums();
+	TestHessian();
 	TestExpectations();
 	TestPAlive();
 	TestProbN();

@@ -40,6 +40,7 @@ typedef struct XTerms
 {
 	double		c;				/* x-only part of LL */
 	double		dc[4];			/* its gradient */
+	double		hc[4][4];		/* its Hessian (filled only for Hessian sums) */
 	double		c4;				/* log a - log(b + x + m - 1) */
 	double		dc4b;			/* d c4 / d b (d c4 / d a = 1/a) */
 	double		rx;				/* r + x */
@@ -77,6 +78,27 @@ SetParTerms(ParTerms *pt, const double par[4], int modified)
 	pt->psi_ab = crm_digamma(pt->a + pt->b);
 	pt->psi_b = crm_digamma(pt->b);
 	pt->log_a = log(pt->a);
+}
+
+/* Fills xt->hc, the Hessian of the x-only part of LL (after SetXTerms). */
+static void
+SetXHessian(XTerms *xt, const ParTerms *pt, double x)
+{
+	double		xm = x + pt->m;
+
+	memset(xt->hc, 0, sizeof(xt->hc));
+	if (x > 0)
+		xt->hc[0][0] = crm_trigamma(pt->r + x) - crm_trigamma(pt->r);
+	xt->hc[0][1] = xt->hc[1][0] = 1.0 / pt->alpha;
+	xt->hc[1][1] = -pt->r / (pt->alpha * pt->alpha);
+	if (xm > 0)
+	{
+		double		t_ab = crm_trigamma(pt->a + pt->b),
+					t_abx = crm_trigamma(pt->a + pt->b + xm);
+
+		xt->hc[2][2] = xt->hc[2][3] = xt->hc[3][2] = t_ab - t_abx;
+		xt->hc[3][3] = crm_trigamma(pt->b + xm) - crm_trigamma(pt->b) + t_ab - t_abx;
+	}
 }
 
 /* Fills the constants of one x value. */
@@ -368,14 +390,100 @@ crm_rfm_prep_free(crm_rfm_prep *prep)
 	memset(prep, 0, sizeof(*prep));
 }
 
-/* Summed LL over a prep: log(alpha + u) once per distinct time. */
-double
-crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, double grad[4])
+/*
+ * Pattern sums of one x group that the Hessian needs, beyond AddPattern's
+ * (weighted, with q = p3 p4, d0 = log(alpha+T) - log(alpha+tx) and
+ * d1 = 1/(alpha+T) - 1/(alpha+tx)): s2 = sum of p3/(alpha+T)^2 +
+ * p4/(alpha+tx)^2, then q, q d0, q d1, q d0^2, q d0 d1, q d1^2.
+ */
+typedef struct HessAcc
+{
+	double		s2,
+				q,
+				q0,
+				q1,
+				q00,
+				q01,
+				q11;
+} HessAcc;
+
+/* Accumulates one pattern's Hessian sums (see HessAcc). */
+static inline void
+AddPatternHessian(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
+				  HessAcc *h)
+{
+	if (xt->has4)
+	{
+		double		d = (xt->c4 - xt->rx * ltx) + xt->rx * lT;
+		double		e = exp(-fabs(d));
+		double		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		double		p3 = 1.0 - p4;
+		double		wq = w * p3 * p4,
+					d0 = lT - ltx,
+					d1 = iT - itx;
+
+		h->s2 += w * (p3 * iT * iT + p4 * itx * itx);
+		h->q += wq;
+		h->q0 += wq * d0;
+		h->q1 += wq * d1;
+		h->q00 += wq * d0 * d0;
+		h->q01 += wq * d0 * d1;
+		h->q11 += wq * d1 * d1;
+	}
+	else
+		h->s2 += w * iT * iT;
+}
+
+/*
+ * Adds one x group's Hessian of LL: the x-only part (W times xt->hc), the
+ * weighted Hessians of log(alpha+T)^-(r+x) and of the dropout term, and the
+ * p3 p4 outer product of their gradient difference (log-sum-exp rule).
+ * acc is the group's AddPattern sums.
+ */
+static void
+AddGroupHessian(const XTerms *xt, const ParTerms *pt, double W, const double acc[4],
+				const HessAcc *h, double hess[4][4])
+{
+	double		rx = xt->rx,
+				ia = 1.0 / pt->a,
+				db = xt->dc4b;
+	/* sum of w (p3/(alpha+T) + p4/(alpha+tx)), from acc[2] = -rx times it */
+	double		s1 = -acc[2] / rx;
+	double		g[4][4] = {{0}};
+	int			i,
+				j;
+
+	g[0][0] = h->q00;
+	g[0][1] = -s1 + rx * h->q01;
+	g[1][1] = rx * h->s2 + rx * rx * h->q11;
+	g[0][2] = h->q0 * ia;
+	g[0][3] = h->q0 * db;
+	g[1][2] = rx * h->q1 * ia;
+	g[1][3] = rx * h->q1 * db;
+	g[2][2] = (h->q - acc[3]) * ia * ia;
+	g[2][3] = h->q * db * ia;
+	g[3][3] = (acc[3] + h->q) * db * db;
+	for (i = 0; i < 4; i++)
+		for (j = i; j < 4; j++)
+		{
+			hess[i][j] += W * xt->hc[i][j] + g[i][j];
+			if (j != i)
+				hess[j][i] = hess[i][j];
+		}
+}
+
+/*
+ * Summed LL over a prep, log(alpha + u) once per distinct time; with grad,
+ * its gradient; with hess, its Hessian (row-major 4 x 4).
+ */
+static double
+PrepSum(const double par[4], int modified, crm_rfm_prep *prep, double grad[4], double hess[16])
 {
 	ParTerms	pt;
 	XTerms		xt;
 	double		ll = 0.0,
-				g[4] = {0, 0, 0, 0};
+				g[4] = {0, 0, 0, 0},
+				H[4][4] = {{0}};
 	double	   *lu = prep->work,
 			   *iu = prep->work + prep->nu;
 	size_t		gi,
@@ -393,6 +501,7 @@ crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, dou
 	{
 		double		acc[4] = {0, 0, 0, 0};
 		double		W = 0.0;
+		HessAcc		h = {0, 0, 0, 0, 0, 0, 0};
 
 		SetXTerms(&xt, &pt, prep->xval[gi]);
 		for (i = prep->xstart[gi]; i < prep->xstart[gi + 1]; i++)
@@ -401,13 +510,37 @@ crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, dou
 						jx = prep->itx[i];
 
 			AddPattern(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], acc);
+			if (hess)
+				AddPatternHessian(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], &h);
 			W += prep->w[i];
 		}
 		AddGroup(&xt, &pt, W, acc, &ll, g);
+		if (hess)
+		{
+			SetXHessian(&xt, &pt, prep->xval[gi]);
+			AddGroupHessian(&xt, &pt, W, acc, &h, H);
+		}
 	}
 	if (grad)
 		memcpy(grad, g, sizeof(g));
+	if (hess)
+		memcpy(hess, H, sizeof(H));
 	return ll;
+}
+
+/* Summed LL over a prep: log(alpha + u) once per distinct time. */
+double
+crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, double grad[4])
+{
+	return PrepSum(par, modified, prep, grad, NULL);
+}
+
+/* Summed LL over a prep with its gradient and analytic Hessian. */
+double
+crm_bgnbd_hessian_prep(const double par[4], int modified, crm_rfm_prep *prep, double grad[4],
+					   double hess[16])
+{
+	return PrepSum(par, modified, prep, grad, hess);
 }
 
 /*

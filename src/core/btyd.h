@@ -182,6 +182,13 @@ void		crm_rfm_prep_free(crm_rfm_prep *prep);
 double		crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep,
 								  double grad[4]);
 
+/*
+ * The same with its gradient (may be NULL) and analytic Hessian in
+ * (r, alpha, a, b), row-major: standard errors without finite differences.
+ */
+double		crm_bgnbd_hessian_prep(const double par[4], int modified, crm_rfm_prep *prep,
+								   double grad[4], double hess[16]);
+
 /* --- fits -------------------------------------------------------------- */
 
 crm_status	crm_fit_rfm(crm_model_kind kind, const crm_rfm_pattern *p, size_t n,

@@ -25,6 +25,8 @@
 #define RADIX_MIN 4096
 /* Widest radix digit (2^11 counters per pass stay in L1). */
 #define RADIX_DIGIT_MAX 11
+/* Bits of each value id packed into a key before ranking (3 x 21 <= 64). */
+#define ID_BITS 21
 
 /* Orders RFM patterns by x, then tx, then T. */
 static int
@@ -437,44 +439,55 @@ RadixSort(uint64_t *key, uint64_t *tmp, size_t n, int lo, int width)
 
 /*
  * crm_compress_rfm by ranks: key = (rank x, rank tx, rank T, position),
- * radix sorted, equal ranks merged in input order. Returns the distinct
- * count, or 0 (p unchanged) when a value is NaN, the key needs more than 64
- * bits, or memory runs out.
+ * radix sorted; equal ranks merge, their counts summed in input order, and
+ * the values are read back from the sorted distinct values (-0 becomes 0).
+ * Scratch: two arrays of n keys. Returns the distinct count, or 0 (p
+ * unchanged) when a value is NaN, a coordinate has more than 2^21 distinct
+ * values, the key needs more than 64 bits, or memory runs out.
  */
 static size_t
 CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 {
 	ValueSet	vs[3];
-	uint32_t   *id = NULL,
-			   *rank[3] = {NULL, NULL, NULL};
+	uint32_t   *rank[3] = {NULL, NULL, NULL};
+	double	   *sorted_val[3] = {NULL, NULL, NULL};
 	uint64_t   *key = NULL,
 			   *tmp = NULL,
 			   *sorted;
-	crm_rfm_pattern *out = NULL;
+	double	   *wsum;
+	const uint64_t id_mask = (UINT64_C(1) << ID_BITS) - 1;
 	int			ibits = BitsFor(n),
 				bits[3],
 				c;
 	size_t		i,
+				j,
 				k = 0;
 
 	memset(vs, 0, sizeof(vs));
 	if (n >= UINT32_MAX)
 		return 0;
-	id = malloc(sizeof(uint32_t) * 3 * n);
-	if (id == NULL)
+	key = crm_big_malloc(sizeof(uint64_t) * n);
+	tmp = crm_big_malloc(sizeof(uint64_t) * n);
+	if (key == NULL || tmp == NULL)
 		goto done;
 	for (c = 0; c < 3; c++)
 		if (ValueSetAlloc(&vs[c], 8) != 0)
 			goto done;
+	/* pass 1: the three value ids of each pattern, packed into its key */
 	for (i = 0; i < n; i++)
 	{
 		const double v[3] = {p[i].x, p[i].tx, p[i].T};
+		uint64_t	ids = 0;
 
 		for (c = 0; c < 3; c++)
 		{
-			if (v[c] != v[c] || (id[c * n + i] = ValueSetIntern(&vs[c], v[c])) == UINT32_MAX)
+			uint32_t	id;
+
+			if (v[c] != v[c] || (id = ValueSetIntern(&vs[c], v[c])) > id_mask)
 				goto done;
+			ids = (ids << ID_BITS) | id;
 		}
+		key[i] = ids;
 		/* give up early when the ranks already cannot fit the key */
 		if ((i & 0xffff) == 0xffff &&
 			BitsFor(vs[0].n) + BitsFor(vs[1].n) + BitsFor(vs[2].n) + ibits > 64)
@@ -485,43 +498,60 @@ CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 	if (bits[0] + bits[1] + bits[2] + ibits > 64)
 		goto done;
 	for (c = 0; c < 3; c++)
-		if ((rank[c] = malloc(sizeof(uint32_t) * vs[c].n)) == NULL || RankValues(&vs[c], rank[c]) != 0)
+	{
+		rank[c] = malloc(sizeof(uint32_t) * vs[c].n);
+		sorted_val[c] = malloc(sizeof(double) * vs[c].n);
+		if (rank[c] == NULL || sorted_val[c] == NULL || RankValues(&vs[c], rank[c]) != 0)
 			goto done;
-	key = crm_big_malloc(sizeof(uint64_t) * n);
-	tmp = crm_big_malloc(sizeof(uint64_t) * n);
-	out = crm_big_malloc(sizeof(crm_rfm_pattern) * n);
-	if (key == NULL || tmp == NULL || out == NULL)
-		goto done;
+		for (j = 0; j < vs[c].n; j++)
+			sorted_val[c][rank[c][j]] = vs[c].val[j];
+	}
+	/* pass 2: ids -> ranks, then the position below them */
 	for (i = 0; i < n; i++)
 	{
-		uint64_t	r = rank[0][id[i]];
+		uint64_t	ids = key[i];
+		uint64_t	r = rank[0][ids >> (2 * ID_BITS)];
 
-		r = (r << bits[1]) | rank[1][id[n + i]];
-		r = (r << bits[2]) | rank[2][id[2 * n + i]];
+		r = (r << bits[1]) | rank[1][(ids >> ID_BITS) & id_mask];
+		r = (r << bits[2]) | rank[2][ids & id_mask];
 		key[i] = (r << ibits) | i;
 	}
 	if ((sorted = RadixSort(key, tmp, n, ibits, bits[0] + bits[1] + bits[2])) == NULL)
 		goto done;
+	/* the other buffer is free now: the summed counts of the distinct patterns */
+	wsum = (double *) (sorted == key ? tmp : key);
 	for (i = 0; i < n; i++)
 	{
-		const crm_rfm_pattern *q = &p[sorted[i] & (((uint64_t) 1 << ibits) - 1)];
+		uint64_t	ranks = sorted[i] >> ibits;
+		double		w = p[sorted[i] & ((UINT64_C(1) << ibits) - 1)].n;
 
-		if (k > 0 && (sorted[i] >> ibits) == (sorted[i - 1] >> ibits))
-			out[k - 1].n += q->n;
+		if (k > 0 && ranks == sorted[k - 1])
+			wsum[k - 1] += w;
 		else
-			out[k++] = *q;
+		{
+			wsum[k] = w;
+			sorted[k++] = ranks;	/* in place: k <= i */
+		}
 	}
-	memcpy(p, out, sizeof(crm_rfm_pattern) * k);
+	for (j = 0; j < k; j++)
+	{
+		uint64_t	r = sorted[j];
+
+		p[j].T = sorted_val[2][r & ((UINT64_C(1) << bits[2]) - 1)];
+		r >>= bits[2];
+		p[j].tx = sorted_val[1][r & ((UINT64_C(1) << bits[1]) - 1)];
+		p[j].x = sorted_val[0][r >> bits[1]];
+		p[j].n = wsum[j];
+	}
 done:
 	for (c = 0; c < 3; c++)
 	{
 		ValueSetFree(&vs[c]);
 		free(rank[c]);
+		free(sorted_val[c]);
 	}
-	free(id);
 	free(key);
 	free(tmp);
-	free(out);
 	return k;
 }
 
