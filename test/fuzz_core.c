@@ -6,7 +6,8 @@
  *	  BTYD functions (validating first, as the PostgreSQL glue does). Any
  *	  call that reports success with a non-finite value aborts. A third
  *	  target feeds purchases to the summary accumulator (summary.h) and
- *	  aborts when it disagrees with a brute force.
+ *	  aborts when it disagrees with a brute force; a fourth compresses
+ *	  thousands of RFM patterns and aborts when they differ from qsort's.
  *
  * Build and run: make fuzz [FUZZ_SECONDS=60] (needs clang with libFuzzer).
  *
@@ -335,6 +336,110 @@ FuzzSummary(FuzzInput *in)
 	free(part[1].acc);
 }
 
+/* Orders RFM patterns by x, then tx, then T (the reference sort). */
+static int
+CmpPattern(const void *pa, const void *pb)
+{
+	const crm_rfm_pattern *a = pa,
+			   *b = pb;
+
+	if (a->x != b->x)
+		return (a->x < b->x) ? -1 : 1;
+	if (a->tx != b->tx)
+		return (a->tx < b->tx) ? -1 : 1;
+	return (a->T > b->T) - (a->T < b->T);
+}
+
+/*
+ * 4096 to 12287 patterns (enough for the radix path) from a generator seeded
+ * by the input, with value ranges the input picks per coordinate (a few
+ * values, whole days, continuous, -0 mixed with 0, huge or tiny, NaN):
+ * crm_compress_rfm must equal qsort's order and sums (integer counts, exact).
+ */
+static void
+FuzzCompress(FuzzInput *in)
+{
+	uint64_t	w = NextWord(in),
+				state = NextWord(in) | 1;
+	size_t		n = 4096 + (size_t) (w % 8192),
+				m = 0,
+				i;
+	crm_rfm_pattern *p = malloc(sizeof(*p) * n),
+			   *q = malloc(sizeof(*q) * n);
+	int			c;
+
+	if (p == NULL || q == NULL)
+		abort();
+	for (i = 0; i < n; i++)
+	{
+		double		v[3];
+
+		for (c = 0; c < 3; c++)
+		{
+			uint64_t	r;
+			int			range = (int) ((w >> (16 + 4 * c)) & 7);
+
+			state ^= state << 13;
+			state ^= state >> 7;
+			state ^= state << 17;
+			r = state >> 11;
+			switch (range)
+			{
+				case 0:
+					v[c] = (double) (r % 3);
+					break;
+				case 1:
+					v[c] = (double) (r % 700) / 7.0;
+					break;
+				case 2:
+					v[c] = (double) r * 0x1p-53 * 100.0;
+					break;
+				case 3:
+					v[c] = (r & 1) ? -0.0 : 0.0;
+					break;
+				case 4:
+					v[c] = ldexp((double) (r % 5), (int) (r % 2000) - 1000);
+					break;
+				case 5:
+					v[c] = (r % 997 == 0) ? NAN : (double) (r % 50);
+					break;
+				default:
+					v[c] = (double) (r % (1 + (w >> 40) % 100000));
+					break;
+			}
+		}
+		p[i].x = v[0];
+		p[i].tx = v[1];
+		p[i].T = v[2];
+		p[i].n = (double) (1 + (state & 3));
+	}
+	for (i = 0; i < n; i++)
+		if (p[i].x != p[i].x || p[i].tx != p[i].tx || p[i].T != p[i].T)
+			break;
+	if (i == n)
+	{
+		memcpy(q, p, sizeof(*p) * n);
+		qsort(q, n, sizeof(*q), CmpPattern);
+		m = 1;
+		for (i = 1; i < n; i++)
+		{
+			if (CmpPattern(&q[m - 1], &q[i]) != 0)
+				q[m++] = q[i];
+			else
+				q[m - 1].n += q[i].n;
+		}
+		if (crm_compress_rfm(p, n) != m)
+			__builtin_trap();
+		for (i = 0; i < m; i++)
+			if (CmpPattern(&p[i], &q[i]) != 0 || p[i].n != q[i].n)
+				__builtin_trap();
+	}
+	else
+		(void) crm_compress_rfm(p, n);	/* NaN: no order to check, but no crash */
+	free(p);
+	free(q);
+}
+
 /* libFuzzer entry point. */
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -343,11 +448,20 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (size < 8)
 		return 0;
-	if (data[0] % 3 == 2)
-		FuzzSummary(&in);
-	else if (data[0] & 1)
-		FuzzSpecfun(&in);
-	else
-		FuzzBtyd(&in);
+	switch (data[0] % 4)
+	{
+		case 0:
+			FuzzBtyd(&in);
+			break;
+		case 1:
+			FuzzSpecfun(&in);
+			break;
+		case 2:
+			FuzzSummary(&in);
+			break;
+		default:
+			FuzzCompress(&in);
+			break;
+	}
 	return 0;
 }

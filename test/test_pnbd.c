@@ -425,6 +425,47 @@ TestGradients(void)
 			CheckGradient(pars[i], data[j][0], data[j][1], data[j][2]);
 }
 
+/*
+ * Sorted patterns as a fit passes them, whose x groups each hold 1500
+ * distinct T values (the per-group cache of R(T) grows past its first size)
+ * met again under several tx: the sum and gradient equal the per-pattern
+ * ones.
+ */
+static void
+TestSumManyT(const double par[4])
+{
+	size_t		n = 6000,
+				i;
+	crm_rfm_pattern *p = malloc(sizeof(*p) * n);
+	double		g[4],
+				gi[4],
+				want = 0,
+				wg[4] = {0, 0, 0, 0};
+	int			j;
+
+	for (i = 0; i < n; i++)
+	{
+		p[i].x = (double) (i / 3000);	/* x = 0, then 1 */
+		p[i].T = 30.0 + (double) (i % 1500) / 100.0;
+		p[i].tx = p[i].x > 0 ? (double) ((i / 1500) % 2) * 10.0 + 5.0 : 0.0;
+		p[i].n = 1.0 + (double) (i % 3);
+	}
+	/* the x = 0 rows (tx = 0) meet each T twice and merge */
+	n = crm_compress_rfm(p, n);
+	CHECK(n == 1500 + 3000);
+	for (i = 0; i < n; i++)
+	{
+		want += p[i].n * crm_pnbd_loglik(par, p[i].x, p[i].tx, p[i].T, gi);
+		for (j = 0; j < 4; j++)
+			wg[j] += p[i].n * gi[j];
+	}
+	CHECK_CLOSE(crm_pnbd_loglik_sum(par, p, n, g), want, 1e-13, 0);
+	CHECK_CLOSE(crm_pnbd_loglik_sum(par, p, n, NULL), want, 1e-13, 0);
+	for (j = 0; j < 4; j++)
+		CHECK_CLOSE(g[j], wg[j], 1e-11, 1e-9);
+	free(p);
+}
+
 /* The summed likelihood and gradient equal the sum of per-pattern ones, in any order. */
 static void
 TestSum(void)
@@ -466,6 +507,7 @@ TestSum(void)
 	}
 	/* empty input */
 	CHECK(crm_pnbd_loglik_sum(pars[0], p, 0, NULL) == 0.0);
+	TestSumManyT(pars[0]);
 }
 
 /* Sum over n of P(X(t) = n) is 1, and sum of n P(X(t) = n) is E[X(t)]. */

@@ -37,7 +37,9 @@
 #include "pnbd.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "specfun.h"
 
@@ -672,12 +674,13 @@ DataOk(double x, double tx, double T)
 /*
  * log L - log K(x) = log(T1(T) + F(tx) - F(T)) given the two points, and its
  * gradient (without the K part). RTknown, when not NULL, is R(T) already
- * computed (value only).
+ * computed, and dRTknown its gradient (used when grad is wanted; if NULL
+ * then, R(T) is computed again with its gradient).
  */
 static int
 LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 		   const double *Rtx, const double *dRtx, double *out, double grad[4],
-		   const double *RTknown)
+		   const double *RTknown, const double *dRTknown)
 {
 	double		RT;
 	double		dRT[4];
@@ -696,6 +699,11 @@ LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 	}
 	if (RTknown != NULL && grad == NULL)
 		RT = *RTknown;
+	else if (RTknown != NULL && dRTknown != NULL)
+	{
+		RT = *RTknown;
+		memcpy(dRT, dRTknown, sizeof(dRT));
+	}
 	else if (Ratio(c, pT, &RT, grad ? dRT : NULL) != 0)
 		return -1;
 	D = ptx->lt1 - pT->lt1;
@@ -756,7 +764,7 @@ LogLik(const double par[4], double x, double tx, double T, double *ll, double gr
 		if ((grad ? Ratio(&c, &ptx, &R[0], dRtx) : RatioPair(&c, t, R)) != 0)
 			return -1;
 	}
-	if (LogBracket(&c, &ptx, &pT, &R[0], dRtx, ll, grad, grad ? NULL : &R[1]) != 0)
+	if (LogBracket(&c, &ptx, &pT, &R[0], dRtx, ll, grad, grad ? NULL : &R[1], NULL) != 0)
 		return -1;
 	lk = LogK(par, x, grad ? dK : NULL);
 	*ll += lk;
@@ -783,6 +791,102 @@ crm_pnbd_loglik(const double par[4], double x, double tx, double T, double grad[
 	return ll;
 }
 
+/* A point T of the current x group with R(T) (and its gradient), computed once. */
+typedef struct TCacheEntry
+{
+	PnbdPoint	pt;
+	double		R;
+	double		dR[4];
+	uint32_t	gen;			/* x group that filled the entry (0: none) */
+	int			has_r;			/* R (and dR, when summing with gradient) set */
+} TCacheEntry;
+
+/* Open-addressing table of the T points of one x group; a new group bumps gen. */
+typedef struct TCache
+{
+	TCacheEntry *e;
+	size_t		mask;
+	size_t		used;			/* entries of the current group */
+	uint32_t	gen;
+} TCache;
+
+/* Slot of t's bits in a table of mask + 1 entries. */
+static inline size_t
+TCacheSlot(double t, size_t mask)
+{
+	uint64_t	bits;
+
+	memcpy(&bits, &t, sizeof(bits));
+	return (size_t) ((bits * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & mask;
+}
+
+/* Starts an empty cache of 2^log2size entries; -1 when out of memory. */
+static int
+TCacheInit(TCache *tc, int log2size)
+{
+	tc->mask = ((size_t) 1 << log2size) - 1;
+	tc->e = calloc(tc->mask + 1, sizeof(TCacheEntry));
+	tc->used = 0;
+	tc->gen = 1;
+	return tc->e != NULL ? 0 : -1;
+}
+
+/* Forgets every entry: the next x group starts empty. */
+static void
+TCacheNextGroup(TCache *tc)
+{
+	tc->used = 0;
+	if (++tc->gen == 0)
+	{
+		memset(tc->e, 0, sizeof(TCacheEntry) * (tc->mask + 1));
+		tc->gen = 1;
+	}
+}
+
+/*
+ * The entry of T in the current group, its point set (SetPoint) when new;
+ * NULL when out of memory.
+ */
+static TCacheEntry *
+TCacheGet(TCache *tc, const PnbdCtx *c, double T)
+{
+	size_t		h;
+
+	for (h = TCacheSlot(T, tc->mask); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+		if (tc->e[h].pt.t == T)
+			return &tc->e[h];
+	if (2 * (tc->used + 1) > tc->mask + 1)
+	{
+		TCache		big;
+		size_t		j;
+
+		big.mask = 2 * tc->mask + 1;
+		big.e = calloc(big.mask + 1, sizeof(TCacheEntry));
+		if (big.e == NULL)
+			return NULL;
+		big.used = tc->used;
+		big.gen = 1;
+		for (j = 0; j <= tc->mask; j++)
+		{
+			if (tc->e[j].gen != tc->gen)
+				continue;
+			for (h = TCacheSlot(tc->e[j].pt.t, big.mask); big.e[h].gen != 0; h = (h + 1) & big.mask)
+				;
+			big.e[h] = tc->e[j];
+			big.e[h].gen = 1;
+		}
+		free(tc->e);
+		*tc = big;
+		for (h = TCacheSlot(T, tc->mask); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+			;
+	}
+	SetPoint(c, T, &tc->e[h].pt);
+	tc->e[h].gen = tc->gen;
+	tc->e[h].has_r = 0;
+	tc->used++;
+	return &tc->e[h];
+}
+
 /*
  * Sum of n * loglik over patterns. x-only terms (K, and R(tx) for equal
  * (x, tx)) are reused across runs of equal values, so patterns sorted by
@@ -795,6 +899,7 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 	PnbdCtx		c;
 	PnbdPoint	ptx;
 	PnbdPoint	pT;
+	TCache		tc = {NULL, 0, 0, 0};
 	double		total = 0.0;
 	double		g[4] = {0.0, 0.0, 0.0, 0.0};
 	double		lk = 0.0;
@@ -805,6 +910,7 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 	double		cur_tx = -1.0;
 	int			have_rtx = 0;
 	int			want = (grad != NULL);
+	int			cached;
 	size_t		k;
 	int			i;
 
@@ -813,20 +919,27 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 			grad[i] = 0.0;
 	if (!ParamsOk(par))
 		return -INFINITY;
+	/* R(T) depends on (x, T) only: once per distinct T of each x group */
+	cached = (n > 1 && TCacheInit(&tc, 10) == 0);
 	for (k = 0; k < n; k++)
 	{
 		const crm_rfm_pattern *q = &p[k];
+		const PnbdPoint *pTp = &pT;
+		const double *RT = NULL,
+				   *dRT = NULL;
 		double		br;
 		double		gb[4];
 
 		if (!DataOk(q->x, q->tx, q->T) || !(q->n >= 0.0))
-			return -INFINITY;
+			goto fail;
 		if (q->x != cur_x)
 		{
 			cur_x = q->x;
 			SetCtx(par, cur_x, &c);
 			lk = LogK(par, cur_x, want ? dK : NULL);
 			cur_tx = -1.0;
+			if (cached)
+				TCacheNextGroup(&tc);
 		}
 		if (q->tx != cur_tx)
 		{
@@ -834,26 +947,49 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 			SetPoint(&c, cur_tx, &ptx);
 			have_rtx = 0;
 		}
-		SetPoint(&c, q->T, &pT);
+		if (cached)
+		{
+			TCacheEntry *te = TCacheGet(&tc, &c, q->T);
+
+			if (te == NULL)
+				goto fail;
+			pTp = &te->pt;
+			if (q->tx < q->T)
+			{
+				if (!te->has_r && Ratio(&c, &te->pt, &te->R, want ? te->dR : NULL) != 0)
+					goto fail;
+				te->has_r = 1;
+				RT = &te->R;
+				dRT = te->dR;
+			}
+		}
+		else
+			SetPoint(&c, q->T, &pT);
 		if (q->tx < q->T && !have_rtx)
 		{
 			if (Ratio(&c, &ptx, &Rtx, want ? dRtx : NULL) != 0)
-				return -INFINITY;
+				goto fail;
 			have_rtx = 1;
 		}
-		if (LogBracket(&c, &ptx, &pT, &Rtx, dRtx, &br, want ? gb : NULL, NULL) != 0)
-			return -INFINITY;
+		if (LogBracket(&c, &ptx, pTp, &Rtx, dRtx, &br, want ? gb : NULL, RT, dRT) != 0)
+			goto fail;
 		total += q->n * (lk + br);
 		if (want)
 			for (i = 0; i < 4; i++)
 				g[i] += q->n * (dK[i] + gb[i]);
 	}
+	if (cached)
+		free(tc.e);
 	if (!isfinite(total))
 		return -INFINITY;
 	if (grad)
 		for (i = 0; i < 4; i++)
 			grad[i] = g[i];
 	return total;
+fail:
+	if (cached)
+		free(tc.e);
+	return -INFINITY;
 }
 
 /*
