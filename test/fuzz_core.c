@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "btyd.h"
+#include "pattern_ref.h"
 #include "ratetest.h"
 #include "specfun.h"
 #include "summary.h"
@@ -336,20 +337,6 @@ FuzzSummary(FuzzInput *in)
 	free(part[1].acc);
 }
 
-/* Orders RFM patterns by x, then tx, then T (the reference sort). */
-static int
-CmpPattern(const void *pa, const void *pb)
-{
-	const crm_rfm_pattern *a = pa,
-			   *b = pb;
-
-	if (a->x != b->x)
-		return (a->x < b->x) ? -1 : 1;
-	if (a->tx != b->tx)
-		return (a->tx < b->tx) ? -1 : 1;
-	return (a->T > b->T) - (a->T < b->T);
-}
-
 /*
  * 4096 to 12287 patterns (enough for the radix path) from a generator seeded
  * by the input, with value ranges the input picks per coordinate (a few
@@ -419,15 +406,7 @@ FuzzCompress(FuzzInput *in)
 	if (i == n)
 	{
 		memcpy(q, p, sizeof(*p) * n);
-		qsort(q, n, sizeof(*q), CmpPattern);
-		m = 1;
-		for (i = 1; i < n; i++)
-		{
-			if (CmpPattern(&q[m - 1], &q[i]) != 0)
-				q[m++] = q[i];
-			else
-				q[m - 1].n += q[i].n;
-		}
+		m = RefCompress(q, n);
 		if (crm_compress_rfm(p, n) != m)
 			__builtin_trap();
 		for (i = 0; i < m; i++)

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "btyd.h"
+#include "pattern_ref.h"
 #include "pnbd.h"
 #include "rng.h"
 #include "unit.h"
@@ -456,20 +457,6 @@ TestParetoRecover(void)
 	free(p);
 }
 
-/* Orders patterns like the compressor should (for the brute-force count). */
-static int
-CmpPattern(const void *a, const void *b)
-{
-	const crm_rfm_pattern *x = a,
-			   *y = b;
-
-	if (x->x != y->x)
-		return x->x < y->x ? -1 : 1;
-	if (x->tx != y->tx)
-		return x->tx < y->tx ? -1 : 1;
-	return (x->T > y->T) - (x->T < y->T);
-}
-
 /* Compression of many rows (hashed path): sorted, distinct, weights kept. */
 static void
 TestCompress(void)
@@ -565,15 +552,7 @@ TestSortLarge(void)
 			w += p[i].n;
 		}
 		memcpy(q, p, sizeof(*p) * n);
-		qsort(q, n, sizeof(*q), CmpPattern);
-		m = 1;
-		for (i = 1; i < n; i++)
-		{
-			if (CmpPattern(&q[m - 1], &q[i]) != 0)
-				q[m++] = q[i];
-			else
-				q[m - 1].n += q[i].n;	/* dyadic weights: exact in any order */
-		}
+		m = RefCompress(q, n);	/* dyadic weights: sums exact in any order */
 		CHECK(crm_compress_rfm(p, n) == m);
 		ok = 1;
 		for (i = 0; i < m; i++)
