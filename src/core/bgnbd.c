@@ -29,6 +29,7 @@
 
 #include "bigmem.h"
 #include "specfun.h"
+#include "valueset.h"
 
 /* Half-width of the window around a = 1 bridged by interpolation. */
 #define A_ONE_DELTA 1e-3
@@ -152,8 +153,10 @@ SetXTerms(XTerms *xt, const ParTerms *pt, double x)
 /*
  * Accumulates one pattern of weight w given log(alpha+T), 1/(alpha+T),
  * log(alpha+tx), 1/(alpha+tx). acc = {ll, d/dr, d/dalpha, sum of w * p4}.
+ * Returns p4, the weight of the dropout-after-last-purchase branch (0 when
+ * it does not exist).
  */
-static inline void
+static inline double
 AddPattern(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
 		   double acc[4])
 {
@@ -171,13 +174,12 @@ AddPattern(const XTerms *xt, double w, double lT, double iT, double ltx, double 
 		acc[1] -= w * (p3 * lT + p4 * ltx);
 		acc[2] -= w * xt->rx * (p3 * iT + p4 * itx);
 		acc[3] += w * p4;
+		return p4;
 	}
-	else
-	{
-		acc[0] += w * a3;
-		acc[1] -= w * lT;
-		acc[2] -= w * xt->rx * iT;
-	}
+	acc[0] += w * a3;
+	acc[1] -= w * lT;
+	acc[2] -= w * xt->rx * iT;
+	return 0.0;
 }
 
 /* Adds one x group's totals (weight W, pattern sums acc) to ll and grad. */
@@ -258,76 +260,13 @@ crm_mbgnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n, d
 	return LoglikSum(par, 1, p, n, grad);
 }
 
-/* Hash of a time value's bits onto a power-of-two table. */
-static inline size_t
-TimeSlot(double v, size_t mask)
-{
-	uint64_t	bits;
-
-	memcpy(&bits, &v, sizeof(bits));
-	bits ^= bits >> 33;
-	bits *= UINT64_C(0xff51afd7ed558ccd);
-	bits ^= bits >> 33;
-	return (size_t) bits & mask;
-}
-
-/* Open-addressing hash set of distinct times, grown to keep load <= 1/2. */
-typedef struct TimeSet
-{
-	uint32_t   *slots;			/* index into uval, UINT32_MAX = free */
-	size_t		mask;
-} TimeSet;
-
-/* Inserts uval index j into the set (no growth, no duplicate check). */
-static void
-TimeSetPut(TimeSet *ts, const double *uval, uint32_t j)
-{
-	size_t		i = TimeSlot(uval[j], ts->mask);
-
-	while (ts->slots[i] != UINT32_MAX)
-		i = (i + 1) & ts->mask;
-	ts->slots[i] = j;
-}
-
-/* Index of v in the distinct-time table, adding it when new; -1 if out of memory. */
-static int64_t
-InternTime(crm_rfm_prep *prep, TimeSet *ts, double v)
-{
-	size_t		i = TimeSlot(v, ts->mask);
-
-	while (ts->slots[i] != UINT32_MAX)
-	{
-		if (prep->uval[ts->slots[i]] == v)
-			return ts->slots[i];
-		i = (i + 1) & ts->mask;
-	}
-	if (2 * (prep->nu + 1) > ts->mask + 1)
-	{
-		size_t		size = 2 * (ts->mask + 1);
-		uint32_t   *ns = malloc(sizeof(uint32_t) * size);
-		uint32_t	j;
-
-		if (ns == NULL)
-			return -1;
-		free(ts->slots);
-		ts->slots = ns;
-		ts->mask = size - 1;
-		memset(ns, 0xff, sizeof(uint32_t) * size);
-		for (j = 0; j < prep->nu; j++)
-			TimeSetPut(ts, prep->uval, j);
-	}
-	prep->uval[prep->nu] = v;
-	TimeSetPut(ts, prep->uval, (uint32_t) prep->nu);
-	return (int64_t) prep->nu++;
-}
-
 /* Builds the evaluation tables from patterns sorted by x. */
 int
 crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n)
 {
-	TimeSet		ts;
+	crm_value_set times;
 	size_t		i;
-	int			ok = 1;
+	int			ok;
 
 	memset(prep, 0, sizeof(*prep));
 	prep->n = n;
@@ -336,29 +275,24 @@ crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n)
 	prep->w = crm_big_malloc(sizeof(double) * (n + 1));
 	prep->iT = malloc(sizeof(uint32_t) * (n + 1));
 	prep->itx = malloc(sizeof(uint32_t) * (n + 1));
-	prep->uval = malloc(sizeof(double) * (2 * n + 1));
-	ts.mask = 255;
-	ts.slots = malloc(sizeof(uint32_t) * (ts.mask + 1));
-	if (!prep->xval || !prep->xstart || !prep->w || !prep->iT || !prep->itx ||
-		!prep->uval || !ts.slots || n > UINT32_MAX / 4)
+	ok = (crm_value_set_init(&times, 8) == 0);
+	if (!prep->xval || !prep->xstart || !prep->w || !prep->iT || !prep->itx || !ok ||
+		n > UINT32_MAX / 4)
 	{
-		free(ts.slots);
+		crm_value_set_free(&times);
 		crm_rfm_prep_free(prep);
 		return -1;
 	}
-	memset(ts.slots, 0xff, sizeof(uint32_t) * (ts.mask + 1));
 	for (i = 0; i < n && ok; i++)
 	{
-		int64_t		jT,
-					jx;
+		/* sorted input repeats tx (and often T) from one pattern to the next */
+		uint32_t	jT = (i > 0 && p[i].T == p[i - 1].T) ? prep->iT[i - 1] : crm_value_set_intern(&times, p[i].T);
+		uint32_t	jx = (i > 0 && p[i].tx == p[i - 1].tx) ? prep->itx[i - 1] : crm_value_set_intern(&times, p[i].tx);
 
 		prep->w[i] = p[i].n;
-		/* sorted input repeats tx (and often T) from one pattern to the next */
-		jT = (i > 0 && p[i].T == p[i - 1].T) ? prep->iT[i - 1] : InternTime(prep, &ts, p[i].T);
-		jx = (i > 0 && p[i].tx == p[i - 1].tx) ? prep->itx[i - 1] : InternTime(prep, &ts, p[i].tx);
-		ok = (jT >= 0 && jx >= 0);
-		prep->iT[i] = (uint32_t) jT;
-		prep->itx[i] = (uint32_t) jx;
+		ok = (jT != UINT32_MAX && jx != UINT32_MAX);
+		prep->iT[i] = jT;
+		prep->itx[i] = jx;
 		if (i == 0 || p[i].x != p[i - 1].x)
 		{
 			prep->xval[prep->nx] = p[i].x;
@@ -366,7 +300,11 @@ crm_rfm_prep_init(crm_rfm_prep *prep, const crm_rfm_pattern *p, size_t n)
 		}
 	}
 	prep->xstart[prep->nx] = n;
-	free(ts.slots);
+	/* the distinct times become the prep's table */
+	prep->uval = times.val;
+	prep->nu = times.n;
+	times.val = NULL;
+	crm_value_set_free(&times);
 	prep->work = ok ? malloc(sizeof(double) * (2 * prep->nu + 2)) : NULL;
 	if (prep->work == NULL)
 	{
@@ -407,16 +345,13 @@ typedef struct HessAcc
 				q11;
 } HessAcc;
 
-/* Accumulates one pattern's Hessian sums (see HessAcc). */
+/* Accumulates one pattern's Hessian sums (see HessAcc), given AddPattern's p4. */
 static inline void
 AddPatternHessian(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
-				  HessAcc *h)
+				  double p4, HessAcc *h)
 {
 	if (xt->has4)
 	{
-		double		d = (xt->c4 - xt->rx * ltx) + xt->rx * lT;
-		double		e = exp(-fabs(d));
-		double		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
 		double		p3 = 1.0 - p4;
 		double		wq = w * p3 * p4,
 					d0 = lT - ltx,
@@ -508,10 +443,10 @@ PrepSum(const double par[4], int modified, crm_rfm_prep *prep, double grad[4], d
 		{
 			uint32_t	jT = prep->iT[i],
 						jx = prep->itx[i];
+			double		p4 = AddPattern(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], acc);
 
-			AddPattern(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], acc);
 			if (hess)
-				AddPatternHessian(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], &h);
+				AddPatternHessian(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], p4, &h);
 			W += prep->w[i];
 		}
 		AddGroup(&xt, &pt, W, acc, &ll, g);

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "bigmem.h"
+#include "valueset.h"
 
 /* Inputs of at least this many patterns try the radix sort. */
 #define RADIX_MIN 4096
@@ -248,17 +249,7 @@ SortRfm(crm_rfm_pattern *p, size_t n, int depth)
 	}
 }
 
-/* Distinct values of one coordinate: open addressing on the value's bits. */
-typedef struct ValueSet
-{
-	double	   *val;			/* [(mask + 1) / 2] distinct values, in order of first use */
-	uint32_t   *slot;			/* [mask + 1] index into val, or UINT32_MAX when empty */
-	size_t		mask;
-	int			shift;			/* 64 - log2(mask + 1): the hash's top bits pick the slot */
-	size_t		n;
-} ValueSet;
-
-/* A value and its index in a ValueSet (to rank the distinct values). */
+/* A value and its id in a crm_value_set (to rank the distinct values). */
 typedef struct RankedValue
 {
 	double		v;
@@ -276,81 +267,6 @@ BitsFor(size_t count)
 	return b;
 }
 
-/* Slot of a value's bits in a table of 2^(64 - shift) slots (Fibonacci hashing). */
-static inline size_t
-ValueSlot(uint64_t bits, int shift)
-{
-	return (size_t) ((bits * UINT64_C(0x9e3779b97f4a7c15)) >> shift);
-}
-
-/* An empty set of 2^log2size slots; -1 when out of memory. */
-static int
-ValueSetAlloc(ValueSet *vs, int log2size)
-{
-	size_t		size = (size_t) 1 << log2size;
-
-	vs->val = malloc(sizeof(double) * (size / 2));
-	vs->slot = malloc(sizeof(uint32_t) * size);
-	if (vs->val == NULL || vs->slot == NULL)
-		return -1;
-	memset(vs->slot, 0xff, sizeof(uint32_t) * size);
-	vs->mask = size - 1;
-	vs->shift = 64 - log2size;
-	return 0;
-}
-
-/* Frees a set's arrays (safe on a zeroed set). */
-static void
-ValueSetFree(ValueSet *vs)
-{
-	free(vs->val);
-	free(vs->slot);
-	memset(vs, 0, sizeof(*vs));
-}
-
-/* Index of v (not NaN; -0 counts as 0) in vs, added when new; UINT32_MAX when out of memory. */
-static inline uint32_t
-ValueSetIntern(ValueSet *vs, double v)
-{
-	uint64_t	bits;
-	size_t		h;
-	uint32_t	s;
-
-	v += 0.0;					/* -0 + 0 = +0: one bit pattern per value */
-	memcpy(&bits, &v, sizeof(bits));
-	for (h = ValueSlot(bits, vs->shift); (s = vs->slot[h]) != UINT32_MAX; h = (h + 1) & vs->mask)
-		if (vs->val[s] == v)
-			return s;
-	if (2 * (vs->n + 1) > vs->mask + 1)
-	{
-		ValueSet	big;
-		size_t		j;
-
-		if (ValueSetAlloc(&big, 64 - vs->shift + 1) != 0)
-		{
-			ValueSetFree(&big);
-			return UINT32_MAX;
-		}
-		memcpy(big.val, vs->val, sizeof(double) * vs->n);
-		big.n = vs->n;
-		for (j = 0; j < big.n; j++)
-		{
-			memcpy(&bits, &big.val[j], sizeof(bits));
-			for (h = ValueSlot(bits, big.shift); big.slot[h] != UINT32_MAX; h = (h + 1) & big.mask)
-				;
-			big.slot[h] = (uint32_t) j;
-		}
-		ValueSetFree(vs);
-		*vs = big;
-		memcpy(&bits, &v, sizeof(bits));
-		for (h = ValueSlot(bits, vs->shift); vs->slot[h] != UINT32_MAX; h = (h + 1) & vs->mask)
-			;
-	}
-	vs->val[vs->n] = v;
-	vs->slot[h] = (uint32_t) vs->n;
-	return (uint32_t) vs->n++;
-}
-
 /* Orders ranked values by value. */
 static int
 CmpRankedValue(const void *pa, const void *pb)
@@ -363,7 +279,7 @@ CmpRankedValue(const void *pa, const void *pb)
 
 /* rank[id] = position of vs->val[id] among the sorted distinct values; -1 when out of memory. */
 static int
-RankValues(const ValueSet *vs, uint32_t *rank)
+RankValues(const crm_value_set *vs, uint32_t *rank)
 {
 	RankedValue *rv = malloc(sizeof(RankedValue) * (vs->n + 1));
 	size_t		j;
@@ -448,7 +364,7 @@ RadixSort(uint64_t *key, uint64_t *tmp, size_t n, int lo, int width)
 static size_t
 CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 {
-	ValueSet	vs[3];
+	crm_value_set vs[3];
 	uint32_t   *rank[3] = {NULL, NULL, NULL};
 	double	   *sorted_val[3] = {NULL, NULL, NULL};
 	uint64_t   *key = NULL,
@@ -471,7 +387,7 @@ CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 	if (key == NULL || tmp == NULL)
 		goto done;
 	for (c = 0; c < 3; c++)
-		if (ValueSetAlloc(&vs[c], 8) != 0)
+		if (crm_value_set_init(&vs[c], 8) != 0)
 			goto done;
 	/* pass 1: the three value ids of each pattern, packed into its key */
 	for (i = 0; i < n; i++)
@@ -483,7 +399,7 @@ CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 		{
 			uint32_t	id;
 
-			if (v[c] != v[c] || (id = ValueSetIntern(&vs[c], v[c])) > id_mask)
+			if (v[c] != v[c] || (id = crm_value_set_intern(&vs[c], v[c])) > id_mask)
 				goto done;
 			ids = (ids << ID_BITS) | id;
 		}
@@ -546,7 +462,7 @@ CompressRfmRadix(crm_rfm_pattern *p, size_t n)
 done:
 	for (c = 0; c < 3; c++)
 	{
-		ValueSetFree(&vs[c]);
+		crm_value_set_free(&vs[c]);
 		free(rank[c]);
 		free(sorted_val[c]);
 	}

@@ -42,6 +42,7 @@
 #include <string.h>
 
 #include "specfun.h"
+#include "valueset.h"
 
 /* Series are used when their effective ratio is at most this. */
 #define PNBD_SERIES_MAX_RATIO 0.5
@@ -806,25 +807,17 @@ typedef struct TCache
 {
 	TCacheEntry *e;
 	size_t		mask;
+	int			shift;			/* 64 - log2(mask + 1), for crm_value_slot */
 	size_t		used;			/* entries of the current group */
 	uint32_t	gen;
 } TCache;
-
-/* Slot of t's bits in a table of mask + 1 entries. */
-static inline size_t
-TCacheSlot(double t, size_t mask)
-{
-	uint64_t	bits;
-
-	memcpy(&bits, &t, sizeof(bits));
-	return (size_t) ((bits * UINT64_C(0x9e3779b97f4a7c15)) >> 40) & mask;
-}
 
 /* Starts an empty cache of 2^log2size entries; -1 when out of memory. */
 static int
 TCacheInit(TCache *tc, int log2size)
 {
 	tc->mask = ((size_t) 1 << log2size) - 1;
+	tc->shift = 64 - log2size;
 	tc->e = calloc(tc->mask + 1, sizeof(TCacheEntry));
 	tc->used = 0;
 	tc->gen = 1;
@@ -852,7 +845,7 @@ TCacheGet(TCache *tc, const PnbdCtx *c, double T)
 {
 	size_t		h;
 
-	for (h = TCacheSlot(T, tc->mask); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+	for (h = crm_value_slot(T, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
 		if (tc->e[h].pt.t == T)
 			return &tc->e[h];
 	if (2 * (tc->used + 1) > tc->mask + 1)
@@ -861,6 +854,7 @@ TCacheGet(TCache *tc, const PnbdCtx *c, double T)
 		size_t		j;
 
 		big.mask = 2 * tc->mask + 1;
+		big.shift = tc->shift - 1;
 		big.e = calloc(big.mask + 1, sizeof(TCacheEntry));
 		if (big.e == NULL)
 			return NULL;
@@ -870,14 +864,14 @@ TCacheGet(TCache *tc, const PnbdCtx *c, double T)
 		{
 			if (tc->e[j].gen != tc->gen)
 				continue;
-			for (h = TCacheSlot(tc->e[j].pt.t, big.mask); big.e[h].gen != 0; h = (h + 1) & big.mask)
+			for (h = crm_value_slot(tc->e[j].pt.t, big.shift); big.e[h].gen != 0; h = (h + 1) & big.mask)
 				;
 			big.e[h] = tc->e[j];
 			big.e[h].gen = 1;
 		}
 		free(tc->e);
 		*tc = big;
-		for (h = TCacheSlot(T, tc->mask); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+		for (h = crm_value_slot(T, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
 			;
 	}
 	SetPoint(c, T, &tc->e[h].pt);
@@ -899,7 +893,7 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 	PnbdCtx		c;
 	PnbdPoint	ptx;
 	PnbdPoint	pT;
-	TCache		tc = {NULL, 0, 0, 0};
+	TCache		tc = {NULL, 0, 0, 0, 0};
 	double		total = 0.0;
 	double		g[4] = {0.0, 0.0, 0.0, 0.0};
 	double		lk = 0.0;
