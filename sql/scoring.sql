@@ -112,6 +112,16 @@ SELECT count(*) AS rows_that_differ FROM (
 		   health_explanation, health_missing, lifecycle_stage FROM first_run) d;
 SELECT count(*) AS snapshots, count(DISTINCT customer_id) AS customers FROM crm.customer_score_history;
 SELECT stage, row_count FROM crm.refresh_stages WHERE run_id = (SELECT max(run_id) FROM crm.refresh_runs) ORDER BY stage_no;
+-- One statement scores and writes: the day's snapshot and customers' tier and
+-- stage must equal the scores written (a rerun changes no stage).
+SELECT details -> 'snapshots' AS snapshots_written, details -> 'stage_changes' AS stage_changes
+FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1;
+SELECT count(*) FILTER (WHERE h.customer_id IS NULL OR (h.as_of, h.rfm_segment, h.tier, h.value_score, h.clv, h.p_alive,
+		h.health_score, h.health_band, h.lifecycle_stage) IS DISTINCT FROM (s.as_of, s.rfm_segment, s.tier, s.value_score,
+		s.clv, s.p_alive, s.health_score, s.health_band, s.lifecycle_stage)) AS snapshot_mismatches,
+	count(*) FILTER (WHERE (c.tier, c.lifecycle_stage) IS DISTINCT FROM (s.tier, s.lifecycle_stage)) AS customer_mismatches
+FROM crm.customer_scores s JOIN crm.customers c USING (customer_id)
+LEFT JOIN crm.customer_score_history h ON h.customer_id = s.customer_id AND h.snapshot_date = (s.as_of AT TIME ZONE 'UTC')::date;
 
 -- Config changes change scores as expected.
 -- 1. A user tier rule: ACV above 100,000 is A as well (e has ACV 120,000).

@@ -165,6 +165,8 @@ DECLARE
 	w_str float8;
 	t_name text;
 	gg_has_mean boolean;
+	n_snapshots bigint;
+	n_staged bigint;
 BEGIN
 	IF as_of IS NULL OR NOT isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
@@ -196,7 +198,7 @@ BEGIN
 	PERFORM set_config('crm.in_refresh', 'on', true);
 	-- Work tables of an earlier refresh in the same transaction.
 	FOR t_name IN SELECT unnest(ARRAY['crm_target', 'crm_purchase_stats', 'crm_activity', 'crm_service', 'crm_voice',
-			'crm_commercial', 'crm_pipeline', 'crm_base', 'crm_scored', 'crm_trend']) LOOP
+			'crm_commercial', 'crm_pipeline', 'crm_base', 'crm_trend']) LOOP
 		IF to_regclass('pg_temp.' || t_name) IS NOT NULL THEN
 			EXECUTE format('DROP TABLE pg_temp.%I', t_name);
 		END IF;
@@ -460,8 +462,27 @@ BEGIN
 	END IF;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'quantiles', t, NULL);
 
-	-- Stage 7: scores (RFM, value, tier, health, lifecycle), rules compiled to
-	-- SQL; crm_scored holds the final customer_scores columns.
+	-- Stage 7: trends against the history snapshots 7, 30 and 90 days back (read
+	-- before this run writes its own snapshot).
+	t := clock_timestamp(); stage := stage + 1;
+	CREATE TEMP TABLE crm_trend ON COMMIT DROP AS
+	WITH back AS (
+		SELECT days, (SELECT max(h.snapshot_date) FROM crm.customer_score_history h WHERE h.snapshot_date <= snap - days) AS d
+		FROM unnest(ARRAY[7, 30, 90]) days)
+	SELECT h.customer_id,
+		max(h.health_score) FILTER (WHERE b.days = 7) AS h7,
+		max(h.health_score) FILTER (WHERE b.days = 30) AS h30,
+		max(h.health_score) FILTER (WHERE b.days = 90) AS h90
+	FROM back b JOIN crm.customer_score_history h ON h.snapshot_date = b.d
+	WHERE NOT incremental OR h.customer_id IN (SELECT customer_id FROM crm_target)
+	GROUP BY h.customer_id;
+	GET DIAGNOSTICS n = ROW_COUNT;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'trends', t, n);
+
+	-- Stage 8: scores (RFM, value, tier, health, lifecycle), rules compiled to
+	-- SQL, written in the same statement: the current scores, the day's
+	-- snapshot (from the RETURNING rows) and tier/stage on customers. A wide
+	-- temp table of scores in between would cost more than the scoring itself.
 	t := clock_timestamp(); stage := stage + 1;
 	-- The segment of each (R, FM) cell, as an array indexed (R - 1) * 5 + FM.
 	cells := ARRAY(
@@ -471,7 +492,6 @@ BEGIN
 		FROM generate_series(1, 5) r, generate_series(1, 5) fm
 		ORDER BY r, fm);
 	EXECUTE format($sql$
-	CREATE TEMP TABLE crm_scored ON COMMIT DROP AS
 	WITH rfm AS (
 		SELECT b.*,
 			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(recency_days, %1$L::float8[], false) END AS r_score,
@@ -504,7 +524,7 @@ BEGIN
 			%16$s AS tier_and_rule,
 			%17$s AS stage_and_rule
 		FROM banded
-	)
+	), scored AS (
 	SELECT customer_id, first_purchase, last_purchase, recency_days, frequency, monetary, revenue_12m, x, t_x, age,
 		repeat_spend, r_score, f_score, m_score, r_score::text || f_score::text || m_score::text AS rfm_cell, rfm_segment,
 		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days,
@@ -516,45 +536,20 @@ BEGIN
 		health_score, health_band, health_explanation, health_missing,
 		(stage_and_rule)[1]::crm.lifecycle_stage AS lifecycle_stage, (stage_and_rule)[2] AS lifecycle_rule
 	FROM ruled
-	$sql$,
-		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
-		w_cur, w_pot, w_str, health[1], health[2], health[3],
-		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
-		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty, cells);
-	GET DIAGNOSTICS n = ROW_COUNT;
-	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
-
-	-- Stage 8: trends against the history snapshots 7, 30 and 90 days back.
-	t := clock_timestamp(); stage := stage + 1;
-	CREATE TEMP TABLE crm_trend ON COMMIT DROP AS
-	WITH back AS (
-		SELECT days, (SELECT max(h.snapshot_date) FROM crm.customer_score_history h WHERE h.snapshot_date <= snap - days) AS d
-		FROM unnest(ARRAY[7, 30, 90]) days)
-	SELECT h.customer_id,
-		max(h.health_score) FILTER (WHERE b.days = 7) AS h7,
-		max(h.health_score) FILTER (WHERE b.days = 30) AS h30,
-		max(h.health_score) FILTER (WHERE b.days = 90) AS h90
-	FROM back b JOIN crm.customer_score_history h ON h.snapshot_date = b.d
-	WHERE NOT incremental OR h.customer_id IN (SELECT customer_id FROM crm_target)
-	GROUP BY h.customer_id;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	PERFORM crm.refresh_log_stage(run.run_id, stage, 'trends', t, n);
-
-	-- Stage 9: write current scores, the day's snapshot, and tier/stage on customers.
-	t := clock_timestamp(); stage := stage + 1;
+	), written AS (
 	INSERT INTO crm.customer_scores AS cs (customer_id, as_of, computed_at, first_purchase, last_purchase, recency_days,
 		frequency, monetary, revenue_12m, x, t_x, age, repeat_spend, r_score, f_score, m_score, rfm_cell, rfm_segment,
 		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days, tier,
 		tier_rule, value_score, value_parts, loyalty_score, value_quadrant, health_score, health_band,
 		health_explanation, health_missing, health_delta_7d, health_delta_30d, health_delta_90d, lifecycle_stage,
 		lifecycle_rule)
-	SELECT s.customer_id, as_of, clock_timestamp(), s.first_purchase, s.last_purchase, s.recency_days,
+	SELECT s.customer_id, $1, clock_timestamp(), s.first_purchase, s.last_purchase, s.recency_days,
 		s.frequency, s.monetary, s.revenue_12m, s.x, s.t_x, s.age, s.repeat_spend, s.r_score, s.f_score, s.m_score,
 		s.rfm_cell, s.rfm_segment, s.p_alive, s.expected_purchases, s.expected_spend, s.clv, s.clv_method,
 		s.annual_contract_value, s.relationship_days, s.tier, s.tier_rule, s.value_score, s.value_parts,
 		s.loyalty_score, s.value_quadrant, s.health_score, s.health_band, s.health_explanation, s.health_missing,
 		s.health_score - tr.h7, s.health_score - tr.h30, s.health_score - tr.h90, s.lifecycle_stage, s.lifecycle_rule
-	FROM crm_scored s LEFT JOIN crm_trend tr ON tr.customer_id = s.customer_id
+	FROM scored s LEFT JOIN crm_trend tr ON tr.customer_id = s.customer_id
 	ON CONFLICT (customer_id) DO UPDATE SET
 		as_of = EXCLUDED.as_of, computed_at = EXCLUDED.computed_at, first_purchase = EXCLUDED.first_purchase,
 		last_purchase = EXCLUDED.last_purchase, recency_days = EXCLUDED.recency_days, frequency = EXCLUDED.frequency,
@@ -571,26 +566,39 @@ BEGIN
 		health_explanation = EXCLUDED.health_explanation, health_missing = EXCLUDED.health_missing,
 		health_delta_7d = EXCLUDED.health_delta_7d, health_delta_30d = EXCLUDED.health_delta_30d,
 		health_delta_90d = EXCLUDED.health_delta_90d, lifecycle_stage = EXCLUDED.lifecycle_stage,
-		lifecycle_rule = EXCLUDED.lifecycle_rule;
-	GET DIAGNOSTICS n = ROW_COUNT;
-	-- The day's snapshot: the values just written, straight from crm_scored.
+		lifecycle_rule = EXCLUDED.lifecycle_rule
+	RETURNING cs.customer_id, cs.rfm_segment, cs.tier, cs.value_score, cs.clv, cs.p_alive, cs.health_score,
+		cs.health_band, cs.lifecycle_stage
+	), snapped AS (
+	-- the day's snapshot: the values just written
 	INSERT INTO crm.customer_score_history AS h (customer_id, snapshot_date, as_of, rfm_segment, tier, value_score, clv,
 		p_alive, health_score, health_band, lifecycle_stage)
-	SELECT s.customer_id, snap, as_of, s.rfm_segment, s.tier, s.value_score, s.clv, s.p_alive,
-		s.health_score, s.health_band, s.lifecycle_stage
-	FROM crm_scored s
+	SELECT w.customer_id, $2, $1, w.rfm_segment, w.tier, w.value_score, w.clv, w.p_alive,
+		w.health_score, w.health_band, w.lifecycle_stage
+	FROM written w
 	ON CONFLICT (customer_id, snapshot_date) DO UPDATE SET
 		as_of = EXCLUDED.as_of, rfm_segment = EXCLUDED.rfm_segment, tier = EXCLUDED.tier,
 		value_score = EXCLUDED.value_score, clv = EXCLUDED.clv, p_alive = EXCLUDED.p_alive,
 		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
-		lifecycle_stage = EXCLUDED.lifecycle_stage;
-	UPDATE crm.customers c SET tier = s.tier,
-		lifecycle_stage = s.lifecycle_stage,
-		lifecycle_changed_at = CASE WHEN c.lifecycle_stage IS DISTINCT FROM s.lifecycle_stage THEN as_of ELSE c.lifecycle_changed_at END
-	FROM crm_scored s
-	WHERE s.customer_id = c.customer_id
-	  AND (c.tier IS DISTINCT FROM s.tier OR c.lifecycle_stage IS DISTINCT FROM s.lifecycle_stage);
-	PERFORM crm.refresh_log_stage(run.run_id, stage, 'write', t, n);
+		lifecycle_stage = EXCLUDED.lifecycle_stage
+	RETURNING 1
+	), staged AS (
+	UPDATE crm.customers c SET tier = w.tier,
+		lifecycle_stage = w.lifecycle_stage,
+		lifecycle_changed_at = CASE WHEN c.lifecycle_stage IS DISTINCT FROM w.lifecycle_stage THEN $1 ELSE c.lifecycle_changed_at END
+	FROM written w
+	WHERE w.customer_id = c.customer_id
+	  AND (c.tier IS DISTINCT FROM w.tier OR c.lifecycle_stage IS DISTINCT FROM w.lifecycle_stage)
+	RETURNING 1
+	)
+	SELECT (SELECT count(*) FROM written), (SELECT count(*) FROM snapped), (SELECT count(*) FROM staged)
+	$sql$,
+		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
+		w_cur, w_pot, w_str, health[1], health[2], health[3],
+		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
+		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty, cells)
+	INTO n, n_snapshots, n_staged USING as_of, snap;
+	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
 
 	-- Stage 10: territories, when crm_postgis is installed.
 	IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'crm_postgis') THEN
@@ -602,7 +610,8 @@ BEGIN
 	UPDATE crm.refresh_runs r SET finished_at = clock_timestamp(), status = 'done',
 		customers = (SELECT count(*) FROM crm_target),
 		details = jsonb_build_object('cuts', cuts, 'transactions_model_id', tx_model_id, 'spend_model_id', gg_model_id,
-									 'unit', unit, 'clv_model', model_kind)
+									 'unit', unit, 'clv_model', model_kind, 'snapshots', n_snapshots,
+									 'stage_changes', n_staged)
 	WHERE r.run_id = run.run_id
 	RETURNING * INTO run;
 	-- Later writes in the caller's transaction are events again.
