@@ -175,6 +175,13 @@ SELECT crm.refresh('2999-01-01');
 SELECT crm.quantile_score(1, ARRAY[3, 2]::float8[], true);
 SELECT crm.quantile_score(1, ARRAY[]::float8[], true);
 SELECT crm.quantile_score('NaN', ARRAY[1, 2]::float8[], true);
+-- cut points are checked once per call site and value: rows that change them
+-- are scored against their own cuts, and bad ones after good ones still fail
+SELECT v, crm.quantile_score(v, cuts, true) AS q, crm.percentile_position(v, cuts) AS pos
+FROM (VALUES (15, ARRAY[10, 20]::float8[]), (15, ARRAY[10, 20]::float8[]), (15, ARRAY[0, 10]::float8[]),
+	(15, ARRAY[20, 30]::float8[])) t(v, cuts);
+SELECT crm.percentile_position(v, cuts)
+FROM (VALUES (1, ARRAY[1, 2]::float8[]), (2, ARRAY[1, 2]::float8[]), (3, ARRAY[2, 'Infinity']::float8[])) t(v, cuts);
 SELECT crm.linear_score(1, 5, 5);
 INSERT INTO crm.health_dimensions (dimension, metric, window_days, bad, good, weight) VALUES ('usage2', 'usage_trend', 30, 0, 1, 1);
 SELECT crm.refresh('2025-01-01');

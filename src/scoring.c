@@ -45,6 +45,24 @@ typedef struct HealthInput
 	double		score;			/* -1 when no dimension has data */
 } HealthInput;
 
+/* True if the (detoasted) value's bytes equal the cached copy. */
+static bool
+SameBytes(const void *value, const void *cached)
+{
+	return cached != NULL && VARSIZE(value) == VARSIZE(cached) &&
+		memcmp(value, cached, VARSIZE(value)) == 0;
+}
+
+/* A copy of a (detoasted) value in cxt. */
+static void *
+CopyBytes(MemoryContext cxt, const void *value)
+{
+	void	   *copy = MemoryContextAlloc(cxt, VARSIZE(value));
+
+	memcpy(copy, value, VARSIZE(value));
+	return copy;
+}
+
 /* The cut points of a float8[] argument: 1-D, no NULLs, finite, ascending. */
 static const double *
 CutsArg(ArrayType *arr, int *n)
@@ -78,6 +96,32 @@ CutsArg(ArrayType *arr, int *n)
 	return cuts;
 }
 
+/*
+ * CutsArg with a per call site cache (fn_extra): cut points whose bytes equal
+ * the last ones checked are not checked again (refresh passes the same 101
+ * percentiles for every customer).
+ */
+static const double *
+CachedCutsArg(FunctionCallInfo fcinfo, ArrayType *arr, int *n)
+{
+	ArrayType  *checked = fcinfo->flinfo != NULL ? (ArrayType *) fcinfo->flinfo->fn_extra : NULL;
+	const double *cuts;
+
+	if (SameBytes(arr, checked))
+	{
+		*n = ARR_DIMS(arr)[0];
+		return (const double *) ARR_DATA_PTR(arr);
+	}
+	cuts = CutsArg(arr, n);
+	if (fcinfo->flinfo != NULL)
+	{
+		if (checked != NULL)
+			pfree(checked);
+		fcinfo->flinfo->fn_extra = CopyBytes(fcinfo->flinfo->fn_mcxt, arr);
+	}
+	return cuts;
+}
+
 /* quantile_score(value, cuts, higher_is_better): 1 + cuts strictly below value (reversed if not). */
 Datum
 quantile_score(PG_FUNCTION_ARGS)
@@ -85,7 +129,7 @@ quantile_score(PG_FUNCTION_ARGS)
 	double		v = PG_GETARG_FLOAT8(0);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	int			n;
-	const double *cuts = CutsArg(arr, &n);
+	const double *cuts = CachedCutsArg(fcinfo, arr, &n);
 
 	CrmCheckFinite(v, "value");
 	PG_RETURN_INT16((int16) crm_quantile_score(v, cuts, n, PG_GETARG_BOOL(2)));
@@ -117,7 +161,7 @@ percentile_position(PG_FUNCTION_ARGS)
 	double		v = PG_GETARG_FLOAT8(0);
 	ArrayType  *arr = PG_GETARG_ARRAYTYPE_P(1);
 	int			n;
-	const double *cuts = CutsArg(arr, &n);
+	const double *cuts = CachedCutsArg(fcinfo, arr, &n);
 
 	CrmCheckFinite(v, "value");
 	PG_RETURN_FLOAT8(crm_percentile_position(v, cuts, n));
@@ -279,24 +323,6 @@ TenthsNumber(ExplainCache *c, MemoryContext cxt, double v)
 		MemoryContextSwitchTo(old);
 	}
 	return c->tenths[tenths];
-}
-
-/* True if the (detoasted) value's bytes equal the cached copy. */
-static bool
-SameBytes(const void *value, const void *cached)
-{
-	return cached != NULL && VARSIZE(value) == VARSIZE(cached) &&
-		memcmp(value, cached, VARSIZE(value)) == 0;
-}
-
-/* A copy of a (detoasted) value in cxt. */
-static void *
-CopyBytes(MemoryContext cxt, const void *value)
-{
-	void	   *copy = MemoryContextAlloc(cxt, VARSIZE(value));
-
-	memcpy(copy, value, VARSIZE(value));
-	return copy;
 }
 
 /* Orders jsonb keys as pushJsonbValue does: by length, then bytes; equal ones later index first. */

@@ -398,6 +398,11 @@ BEGIN
 		k.first_signed_at,
 		extract(epoch FROM as_of - least(c.created_at, p.first_purchase, k.first_start::timestamptz)) / 86400.0 AS relationship_days,
 		coalesce(o.open_pipeline, 0) AS open_pipeline,
+		-- float8 copies for the quantiles and scores (numeric to float8 goes
+		-- through text: convert once, not in every use)
+		CASE WHEN p.x IS NOT NULL THEN coalesce(p.monetary, 0)::float8 END AS monetary_value,
+		greatest(coalesce(p.revenue_12m, 0), coalesce(k.annual_contract_value, 0))::float8 AS current_value,
+		coalesce(o.open_pipeline, 0)::float8 AS pipeline_value,
 		CASE WHEN a.usage_base > 0 THEN (a.usage_recent::float8 / usage_window) / (a.usage_base::float8 / (3 * usage_window)) END AS usage_ratio,
 		coalesce(sv.weighted_tickets, 0)::float8 * 30.0 / support_window AS ticket_load,
 		v.satisfaction,
@@ -423,7 +428,11 @@ BEGIN
 	LEFT JOIN crm_pipeline o ON o.customer_id = tg.customer_id
 	LEFT JOIN crm_activity a ON a.customer_id = tg.customer_id
 	LEFT JOIN crm_service sv ON sv.customer_id = tg.customer_id
-	LEFT JOIN crm_voice v ON v.customer_id = tg.customer_id;
+	LEFT JOIN crm_voice v ON v.customer_id = tg.customer_id
+	-- in key order: the writes below then walk customer_scores, its history
+	-- and their indexes in order instead of at random (the hash joins above
+	-- emit rows in hash order)
+	ORDER BY tg.customer_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	ANALYZE crm_base;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'clv', t, n);
@@ -442,9 +451,9 @@ BEGIN
 	ELSE
 		SELECT percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY recency_days),
 			percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY frequency) FILTER (WHERE first_purchase IS NOT NULL),
-			percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY monetary::float8) FILTER (WHERE first_purchase IS NOT NULL),
-			percentile_cont(pcts) WITHIN GROUP (ORDER BY greatest(revenue_12m, annual_contract_value)::float8),
-			percentile_cont(pcts) WITHIN GROUP (ORDER BY coalesce(model_clv, 0) + open_pipeline::float8),
+			percentile_cont(ARRAY[0.2, 0.4, 0.6, 0.8]) WITHIN GROUP (ORDER BY monetary_value) FILTER (WHERE first_purchase IS NOT NULL),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY current_value),
+			percentile_cont(pcts) WITHIN GROUP (ORDER BY coalesce(model_clv, 0) + pipeline_value),
 			percentile_cont(pcts) WITHIN GROUP (ORDER BY x / nullif(age, 0)),
 			percentile_cont(pcts) WITHIN GROUP (ORDER BY relationship_days)
 		INTO r_cuts, f_cuts, m_cuts, cur_cuts, pot_cuts, rep_cuts, ten_cuts
@@ -477,6 +486,7 @@ BEGIN
 	WHERE NOT incremental OR h.customer_id IN (SELECT customer_id FROM crm_target)
 	GROUP BY h.customer_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	ANALYZE crm_trend;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'trends', t, n);
 
 	-- Stage 8: scores (RFM, value, tier, health, lifecycle), rules compiled to
@@ -496,12 +506,12 @@ BEGIN
 		SELECT b.*,
 			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(recency_days, %1$L::float8[], false) END AS r_score,
 			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(frequency, %2$L::float8[], true) END AS f_score,
-			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(monetary::float8, %3$L::float8[], true) END AS m_score,
+			CASE WHEN first_purchase IS NOT NULL THEN crm.quantile_score(monetary_value, %3$L::float8[], true) END AS m_score,
 			CASE WHEN model_clv IS NOT NULL THEN model_clv
-				 ELSE greatest(revenue_12m, annual_contract_value)::float8 * %4$L::float8 * %5$L::float8 - acquisition_cost::float8 END AS clv,
+				 ELSE current_value * %4$L::float8 * %5$L::float8 - acquisition_cost::float8 END AS clv,
 			CASE WHEN model_clv IS NOT NULL THEN 'model' ELSE 'simple' END AS clv_method,
-			crm.percentile_position(greatest(revenue_12m, annual_contract_value)::float8, %6$L::float8[]) AS current_part,
-			crm.percentile_position(coalesce(model_clv, 0) + open_pipeline::float8, %7$L::float8[]) AS potential_part,
+			crm.percentile_position(current_value, %6$L::float8[]) AS current_part,
+			crm.percentile_position(coalesce(model_clv, 0) + pipeline_value, %7$L::float8[]) AS potential_part,
 			100.0 * strategic_weight AS strategic_part,
 			CASE WHEN age > 0 THEN crm.percentile_position(x / age, %8$L::float8[]) END AS repeat_part,
 			crm.percentile_position(relationship_days, %9$L::float8[]) AS tenure_part
