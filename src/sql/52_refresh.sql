@@ -387,16 +387,17 @@ BEGIN
 	t := clock_timestamp(); stage := stage + 1;
 	gg_has_mean := gg_model IS NOT NULL AND crm.model_param(gg_model, 'q') > 1;
 	CREATE TEMP TABLE crm_base ON COMMIT DROP AS
+	-- (day counts are float8: date_part, not extract, which gives numeric)
 	SELECT c.customer_id, c.acquisition_cost, c.strategic_weight, c.created_at,
 		p.first_purchase, p.last_purchase,
-		extract(epoch FROM as_of - p.last_purchase) / 86400.0 AS recency_days,
+		date_part('epoch', as_of - p.last_purchase) / 86400 AS recency_days,
 		coalesce(p.window_x + 1, 0)::integer AS frequency,
 		CASE WHEN p.x IS NOT NULL THEN coalesce(p.monetary, 0) END AS monetary, coalesce(p.revenue_12m, 0) AS revenue_12m,
 		p.x, p.t_x, p.age, p.repeat_spend,
 		coalesce(k.annual_contract_value, 0) AS annual_contract_value,
 		k.customer_id IS NOT NULL AS has_contract, coalesce(k.has_active_contract, false) AS has_active_contract,
 		k.first_signed_at,
-		extract(epoch FROM as_of - least(c.created_at, p.first_purchase, k.first_start::timestamptz)) / 86400.0 AS relationship_days,
+		date_part('epoch', as_of - least(c.created_at, p.first_purchase, k.first_start::timestamptz)) / 86400 AS relationship_days,
 		coalesce(o.open_pipeline, 0) AS open_pipeline,
 		-- float8 copies for the quantiles and scores (numeric to float8 goes
 		-- through text: convert once, not in every use)
@@ -406,7 +407,7 @@ BEGIN
 		CASE WHEN a.usage_base > 0 THEN (a.usage_recent::float8 / usage_window) / (a.usage_base::float8 / (3 * usage_window)) END AS usage_ratio,
 		coalesce(sv.weighted_tickets, 0)::float8 * 30.0 / support_window AS ticket_load,
 		v.satisfaction,
-		extract(epoch FROM as_of - a.last_two_way) / 86400.0 AS days_since_two_way,
+		date_part('epoch', as_of - a.last_two_way) / 86400 AS days_since_two_way,
 		CASE WHEN k.has_active_contract THEN k.days_to_renewal::float8 WHEN k.customer_id IS NOT NULL THEN 0 END AS days_to_renewal,
 		-- age 0 (first purchase at as_of): alive, and expected to buy like a new customer.
 		CASE WHEN tx_model IS NULL OR p.x IS NULL THEN NULL
