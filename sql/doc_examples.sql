@@ -70,6 +70,12 @@ FROM (SELECT customer_id, crm.btyd_summary(purchased_at, amount, '2026-06-30', '
 	  FROM crm.purchases WHERE kind = 'sale' GROUP BY customer_id) t
 ORDER BY customer_id LIMIT 3;
 
+-- example: crm.exact_sum
+-- Net revenue per customer over the last year, exact like sum() (refunds are negative)
+SELECT customer_id, crm.exact_sum(amount) AS revenue_12m, sum(amount) AS same_as_sum
+FROM crm.purchases WHERE purchased_at > '2026-06-30'::timestamptz - interval '365 days' AND purchased_at <= '2026-06-30'
+GROUP BY customer_id ORDER BY customer_id LIMIT 3;
+
 -- example: crm.btyd_calibration_holdout
 -- Calibration summary up to 2026-01-01 and purchase days in the holdout half year
 SELECT count(*) AS customers, sum(x) AS calibration_x, sum(x_holdout) AS holdout_x, round(max(holdout_length)::numeric, 2) AS holdout_weeks

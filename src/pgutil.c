@@ -78,22 +78,35 @@ CrmTimestampDay(TimestampTz ts, const char *argname)
 	return (int32) day;
 }
 
-/* A numeric value as a double, read straight from its on-disk digits. */
-double
-CrmNumericToDouble(Datum num, const char *argname)
+/* Display scale fields of the header (short and long formats). */
+#define NUM_SHORT_DSCALE_MASK	0x1F80
+#define NUM_SHORT_DSCALE_SHIFT	7
+#define NUM_DSCALE_MASK			0x3FFF
+
+/* The fields of a finite numeric datum (v is its detoasted form). */
+typedef struct NumericParts
 {
-	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
-	const uint16 *p = (const uint16 *) VARDATA_ANY(v);
+	bool		negative;
+	int			weight;			/* base-10000 exponent of the first digit */
+	int			dscale;			/* display scale (decimal places) */
+	const int16 *digits;		/* unaligned: read with memcpy */
 	int			ndigits;
-	int			weight;
-	int			negative;
-	const int16 *digits;
-	double		result = 0.0;
-	int			i;
+} NumericParts;
+
+/* Splits a numeric into its fields; NaN and infinities are an error naming argname. */
+static void
+ReadNumeric(struct varlena *v, NumericParts *parts, const char *argname)
+{
+	const uint16 *p = (const uint16 *) VARDATA_ANY(v);
 	uint16		header;
 
+	parts->negative = false;
+	parts->weight = 0;
+	parts->dscale = 0;
+	parts->digits = NULL;
+	parts->ndigits = 0;
 	if (VARSIZE_ANY_EXHDR(v) < sizeof(uint16))
-		return 0.0;
+		return;
 	memcpy(&header, p, sizeof(uint16));
 	if ((header & NUM_SIGN_MASK) == NUM_SPECIAL)
 		ereport(ERROR,
@@ -101,22 +114,44 @@ CrmNumericToDouble(Datum num, const char *argname)
 				 errmsg("%s must be a finite number, not NaN or infinity", argname)));
 	if ((header & NUM_SIGN_MASK) == NUM_SHORT)
 	{
-		negative = (header & NUM_SHORT_SIGN_MASK) != 0;
-		weight = (header & NUM_SHORT_WEIGHT_SIGN) ? (int) (~NUM_SHORT_WEIGHT_MASK | (header & NUM_SHORT_WEIGHT_MASK))
+		parts->negative = (header & NUM_SHORT_SIGN_MASK) != 0;
+		parts->weight = (header & NUM_SHORT_WEIGHT_SIGN) ? (int) (~NUM_SHORT_WEIGHT_MASK | (header & NUM_SHORT_WEIGHT_MASK))
 			: (int) (header & NUM_SHORT_WEIGHT_MASK);
-		digits = (const int16 *) ((const char *) p + sizeof(uint16));
-		ndigits = (VARSIZE_ANY_EXHDR(v) - sizeof(uint16)) / sizeof(int16);
+		parts->dscale = (header & NUM_SHORT_DSCALE_MASK) >> NUM_SHORT_DSCALE_SHIFT;
+		parts->digits = (const int16 *) ((const char *) p + sizeof(uint16));
+		parts->ndigits = (VARSIZE_ANY_EXHDR(v) - sizeof(uint16)) / sizeof(int16);
 	}
 	else
 	{
 		int16		w;
 
-		negative = (header & NUM_SIGN_MASK) == NUM_NEG;
+		parts->negative = (header & NUM_SIGN_MASK) == NUM_NEG;
+		parts->dscale = header & NUM_DSCALE_MASK;
 		memcpy(&w, (const char *) p + sizeof(uint16), sizeof(int16));
-		weight = w;
-		digits = (const int16 *) ((const char *) p + 2 * sizeof(uint16));
-		ndigits = (VARSIZE_ANY_EXHDR(v) - 2 * sizeof(uint16)) / sizeof(int16);
+		parts->weight = w;
+		parts->digits = (const int16 *) ((const char *) p + 2 * sizeof(uint16));
+		parts->ndigits = (VARSIZE_ANY_EXHDR(v) - 2 * sizeof(uint16)) / sizeof(int16);
 	}
+}
+
+/* A numeric value as a double, read straight from its on-disk digits. */
+double
+CrmNumericToDouble(Datum num, const char *argname)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
+	NumericParts np;
+	int			weight;
+	int			negative;
+	const int16 *digits;
+	int			ndigits;
+	double		result = 0.0;
+	int			i;
+
+	ReadNumeric(v, &np, argname);
+	negative = np.negative;
+	weight = np.weight;
+	digits = np.digits;
+	ndigits = np.ndigits;
 	/* Horner over base-10000 digits, then scale by the weight of the last one. */
 	for (i = 0; i < ndigits; i++)
 	{
@@ -148,4 +183,46 @@ CrmCheckFinite(double v, const char *argname)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("%s must be a finite number, not %g", argname, v)));
+}
+
+/*
+ * A numeric value times 10^4 as an exact int128, with its display scale
+ * capped at 4. False when it has nonzero digits below 10^-4 or is 10^32 or
+ * more in magnitude.
+ */
+bool
+CrmNumericToScaled(Datum num, int128 *scaled, int *dscale, const char *argname)
+{
+	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
+	NumericParts np;
+	int128		acc = 0;
+	bool		ok = true;
+	int			i;
+
+	ReadNumeric(v, &np, argname);
+	if (np.ndigits > 0 && np.weight > 7)
+		ok = false;
+	for (i = 0; ok && i < np.ndigits; i++)
+	{
+		int16		d;
+		int			e = np.weight - i;	/* base-10000 exponent of this digit */
+
+		memcpy(&d, np.digits + i, sizeof(int16));
+		if (e < -1)
+		{
+			if (d != 0)
+				ok = false;
+			continue;
+		}
+		acc = acc * 10000 + d;
+	}
+	/* digits end above 10^-4: scale the last one up */
+	if (ok && np.ndigits > 0)
+		for (i = np.weight - (np.ndigits - 1); i > -1; i--)
+			acc *= 10000;
+	if ((Pointer) v != DatumGetPointer(num))
+		pfree(v);
+	*scaled = np.negative ? -acc : acc;
+	*dscale = Min(np.dscale, 4);
+	return ok;
 }

@@ -26,6 +26,13 @@ extern int32 CrmTimestampDay(TimestampTz ts, const char *argname);
 /* A numeric value as a double, read straight from its on-disk digits. */
 extern double CrmNumericToDouble(Datum num, const char *argname);
 
+#ifndef HAVE_INT128
+#error "crm needs a 128-bit integer type (crm.exact_sum)"
+#endif
+
+/* A numeric times 10^4 as an exact int128 (display scale capped at 4); false if it does not fit. */
+extern bool CrmNumericToScaled(Datum num, int128 *scaled, int *dscale, const char *argname);
+
 /* Raises an error unless v is finite; names the argument. */
 extern void CrmCheckFinite(double v, const char *argname);
 

@@ -280,8 +280,9 @@ BEGIN
 			crm.btyd_summary(p.purchased_at, p.amount, as_of, unit) FILTER (WHERE p.kind = 'sale') AS s,
 			crm.btyd_summary(p.purchased_at, p.amount, as_of, 'day')
 				FILTER (WHERE p.kind = 'sale' AND p.purchased_at > as_of - rfm_window * interval '1 day') AS w,
-			sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
-			sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
+			-- exact like sum(), with a fixed-size state (sum(numeric) was half of this pass)
+			crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
+			crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
 		FROM crm.purchases p
 		WHERE p.purchased_at <= as_of
 		  AND (NOT incremental OR p.customer_id IN (SELECT customer_id FROM crm_target))
