@@ -588,7 +588,7 @@ BEGIN
 	SELECT w.customer_id, $2, $1, w.rfm_segment, w.tier, w.value_score, w.clv, w.p_alive,
 		w.health_score, w.health_band, w.lifecycle_stage
 	FROM written w
-	ON CONFLICT (customer_id, snapshot_date) DO UPDATE SET
+	ON CONFLICT (snapshot_date, customer_id) DO UPDATE SET
 		as_of = EXCLUDED.as_of, rfm_segment = EXCLUDED.rfm_segment, tier = EXCLUDED.tier,
 		value_score = EXCLUDED.value_score, clv = EXCLUDED.clv, p_alive = EXCLUDED.p_alive,
 		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
