@@ -273,8 +273,7 @@ BEGIN
 		EXECUTE stmt;
 	END LOOP;
 	IF to_regclass('crm.score_dirty') IS NOT NULL THEN
-		EXECUTE 'INSERT INTO crm.score_dirty (customer_id) SELECT customer_id FROM crm.customers
-				 ON CONFLICT (customer_id) DO NOTHING';
+		EXECUTE 'INSERT INTO crm.score_dirty (customer_id) SELECT customer_id FROM crm.customers';
 	END IF;
 	FOREACH stmt IN ARRAY loaded::text[] LOOP
 		EXECUTE format('ANALYZE %s', stmt);

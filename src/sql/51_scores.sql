@@ -164,10 +164,13 @@ COMMENT ON COLUMN crm.refresh_stages.row_count IS 'Rows the stage produced or wr
 SELECT pg_catalog.pg_extension_config_dump('crm.refresh_stages', '');
 
 -- Customers with events since the last refresh, kept by statement triggers.
+-- No key on purpose: a key would make an event writer wait for a running
+-- refresh that took (deleted) the same customer id. A customer may appear
+-- once per statement; refreshes take the rows they see and leave later ones.
 CREATE UNLOGGED TABLE crm.score_dirty (
-	customer_id		bigint PRIMARY KEY
+	customer_id		bigint NOT NULL
 );
-COMMENT ON TABLE crm.score_dirty IS 'Customers with new or changed events since the last refresh; incremental refreshes rescore exactly these (unlogged: after a crash run a full refresh)';
+COMMENT ON TABLE crm.score_dirty IS 'Customers with new or changed events since the last refresh, one row per statement and customer (no key, so event writers never wait for a refresh); incremental refreshes rescore exactly these (unlogged: after a crash run a full refresh)';
 
 -- Trigger function: records the customers a statement touched.
 -- SECURITY DEFINER so that roles allowed to write events need no privilege on
@@ -191,8 +194,9 @@ BEGIN
 	END IF;
 	-- (customers deleted by this statement, or cascading, are gone: skip them)
 	touched := ARRAY(SELECT t FROM unnest(touched) t WHERE EXISTS (SELECT 1 FROM crm.customers c WHERE c.customer_id = t));
-	INSERT INTO crm.score_dirty (customer_id) SELECT unnest(touched) ON CONFLICT (customer_id) DO NOTHING;
-	INSERT INTO crm.automation_dirty (customer_id) SELECT unnest(touched) ON CONFLICT (customer_id) DO NOTHING;
+	-- plain appends (no key): never waits for a refresh or automation run
+	INSERT INTO crm.score_dirty (customer_id) SELECT unnest(touched);
+	INSERT INTO crm.automation_dirty (customer_id) SELECT unnest(touched);
 	RETURN NULL;
 END
 $$;

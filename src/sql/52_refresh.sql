@@ -167,6 +167,7 @@ DECLARE
 	gg_has_mean boolean;
 	n_snapshots bigint;
 	n_staged bigint;
+	scored_customers bigint;
 BEGIN
 	IF as_of IS NULL OR NOT isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
@@ -260,12 +261,19 @@ BEGIN
 		WITH taken AS (DELETE FROM crm.score_dirty RETURNING customer_id)
 		SELECT c.customer_id FROM crm.customers c WHERE c.customer_id IN (SELECT customer_id FROM taken);
 	ELSE
-		TRUNCATE crm.score_dirty;
-		CREATE TEMP TABLE crm_target ON COMMIT DROP AS SELECT c.customer_id FROM crm.customers c;
+		-- the marks this run sees (DELETE, not TRUNCATE: its lock would hold
+		-- every event writer until commit; later marks stay for the next run)
+		DELETE FROM crm.score_dirty;
+		-- every customer: the stages below read crm.customers directly
+		CREATE TEMP TABLE crm_target (customer_id bigint) ON COMMIT DROP;
 	END IF;
 	ALTER TABLE crm_target ADD PRIMARY KEY (customer_id);
 	ANALYZE crm_target;
-	SELECT count(*) INTO n FROM crm_target;
+	IF incremental THEN
+		SELECT count(*) INTO n FROM crm_target;
+	ELSE
+		SELECT count(*) INTO n FROM crm.customers;
+	END IF;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'customers', t, n);
 
 	-- Stage 2: one pass over purchases.
@@ -423,19 +431,21 @@ BEGIN
 				  AND p.first_purchase <= as_of - min_history
 				  AND p.age > 0
 			 THEN crm.clv(tx_model, gg_model, p.x, p.t_x, p.age, greatest(p.repeat_spend, 0), horizon, discount) END AS model_clv
-	FROM crm_target tg
-	JOIN crm.customers c ON c.customer_id = tg.customer_id
-	LEFT JOIN crm_purchase_stats p ON p.customer_id = tg.customer_id
-	LEFT JOIN crm_commercial k ON k.customer_id = tg.customer_id
-	LEFT JOIN crm_pipeline o ON o.customer_id = tg.customer_id
-	LEFT JOIN crm_activity a ON a.customer_id = tg.customer_id
-	LEFT JOIN crm_service sv ON sv.customer_id = tg.customer_id
-	LEFT JOIN crm_voice v ON v.customer_id = tg.customer_id
+	FROM crm.customers c
+	LEFT JOIN crm_purchase_stats p ON p.customer_id = c.customer_id
+	LEFT JOIN crm_commercial k ON k.customer_id = c.customer_id
+	LEFT JOIN crm_pipeline o ON o.customer_id = c.customer_id
+	LEFT JOIN crm_activity a ON a.customer_id = c.customer_id
+	LEFT JOIN crm_service sv ON sv.customer_id = c.customer_id
+	LEFT JOIN crm_voice v ON v.customer_id = c.customer_id
+	-- a full run scores every customer: no join with crm_target
+	WHERE NOT incremental OR c.customer_id IN (SELECT customer_id FROM crm_target)
 	-- in key order: the writes below then walk customer_scores, its history
 	-- and their indexes in order instead of at random (the hash joins above
 	-- emit rows in hash order)
-	ORDER BY tg.customer_id;
+	ORDER BY c.customer_id;
 	GET DIAGNOSTICS n = ROW_COUNT;
+	scored_customers := n;
 	ANALYZE crm_base;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'clv', t, n);
 
@@ -620,7 +630,7 @@ BEGIN
 	END IF;
 
 	UPDATE crm.refresh_runs r SET finished_at = clock_timestamp(), status = 'done',
-		customers = (SELECT count(*) FROM crm_target),
+		customers = scored_customers,
 		details = jsonb_build_object('cuts', cuts, 'transactions_model_id', tx_model_id, 'spend_model_id', gg_model_id,
 									 'unit', unit, 'clv_model', model_kind, 'snapshots', n_snapshots,
 									 'stage_changes', n_staged)

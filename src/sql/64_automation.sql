@@ -11,10 +11,11 @@ INSERT INTO crm.setting_defaults (key, value, description, allowed, min_value, m
 	('outbox_retention_days', '180', 'crm.cleanup() removes sent, failed and cancelled outbox messages older than this', NULL, 1, 36500);
 
 -- Customers with new events since the last automation run (kept by crm.mark_dirty).
+-- No key, like crm.score_dirty: event writers never wait for a running sweep.
 CREATE UNLOGGED TABLE crm.automation_dirty (
-	customer_id		bigint PRIMARY KEY
+	customer_id		bigint NOT NULL
 );
-COMMENT ON TABLE crm.automation_dirty IS 'Customers with new or changed events since the last crm.run_automation(); unlogged: after a crash the next run is a full sweep anyway';
+COMMENT ON TABLE crm.automation_dirty IS 'Customers with new or changed events since the last crm.run_automation(), one row per statement and customer (no key, so event writers never wait); unlogged: after a crash the next run is a full sweep anyway';
 
 CREATE TABLE crm.automation_state (
 	singleton		boolean PRIMARY KEY DEFAULT true CHECK (singleton),
@@ -264,11 +265,12 @@ BEGIN
 						   <> crm.cadence_period_start((st.last_as_of AT TIME ZONE 'UTC')::date, s.cadence_months));
 	END IF;
 	IF full_sweep THEN
-		TRUNCATE crm.automation_dirty;
+		-- DELETE, not TRUNCATE: its lock would hold every event writer until commit
+		DELETE FROM crm.automation_dirty;
 		scope := NULL;
 	ELSE
 		WITH taken AS (DELETE FROM crm.automation_dirty RETURNING customer_id)
-		SELECT coalesce(array_agg(customer_id), '{}') INTO scope FROM taken;
+		SELECT coalesce(array_agg(DISTINCT customer_id), '{}') INTO scope FROM taken;
 	END IF;
 
 	SELECT coalesce(jsonb_agg(to_jsonb(e)), '[]') INTO alerts FROM crm.evaluate_alerts(as_of, scope) e;
