@@ -82,17 +82,19 @@ INSERT INTO crm.purchases (customer_id, purchased_at, amount, kind) VALUES
 	(3, '2024-02-14', 30, 'sale'), (3, '2024-02-20', 10, 'sale'),
 	(4, '2024-02-01', -5, 'refund'), (4, '2024-03-03', 40, 'sale');		-- refund before the first sale
 
+-- (explanations carry no weights: churn_risk ranks weak dimensions by the
+-- configured ones, engagement 0.15 and satisfaction 0.25 by default)
 INSERT INTO crm.customer_scores (customer_id, as_of, computed_at, revenue_12m, rfm_segment, tier, value_quadrant,
 	annual_contract_value, clv, p_alive, value_score, loyalty_score, health_score, health_band, health_delta_7d,
 	health_delta_30d, health_explanation, health_missing, lifecycle_stage) VALUES
 	(1, '2024-06-30', '2024-06-30', 130, 'Champions', 'A', 'high_value_high_loyalty', 1000, 500, 0.9, 90, 80, 80, 'healthy', -2, -20,
-	 '{"engagement": {"weight": 0.5, "sub_score": 70}, "satisfaction": {"weight": 0.5, "sub_score": 90}}', '{}', 'growth'),
+	 '{"engagement": {"sub_score": 70}, "satisfaction": {"sub_score": 90}}', '{}', 'growth'),
 	(2, '2024-06-30', '2024-06-30', 280, 'Need Attention', 'B', 'high_value_low_loyalty', 2000, 800, 0.4, 70, 30, 40, 'at_risk', 0, -5,
-	 '{"engagement": {"weight": 0.5, "sub_score": 20}, "satisfaction": {"weight": 0.3, "sub_score": 40}, "product_usage": {"weight": 0.2, "sub_score": 90}}', '{}', 'at_risk'),
+	 '{"engagement": {"sub_score": 20}, "satisfaction": {"sub_score": 40}, "product_usage": {"sub_score": 90}}', '{}', 'at_risk'),
 	(3, '2024-06-30', '2024-06-30', 40, 'Loyal', 'C', 'low_value_high_loyalty', 50, 60, 0.8, 20, 70, 60, 'watch', 1, 10,
-	 '{"engagement": {"weight": 1, "sub_score": 60}}', '{}', 'growth'),
+	 '{"engagement": {"sub_score": 60}}', '{}', 'growth'),
 	(4, '2024-06-30', '2024-06-30', 40, 'At Risk', 'C', 'low_value_low_loyalty', 0, 30, 0.2, 10, 20, 45, 'at_risk', NULL, NULL,
-	 '{"engagement": {"weight": 1, "sub_score": 45}, "satisfaction": {"weight": 0.5, "missing": true}}', '{satisfaction}', 'at_risk'),
+	 '{"engagement": {"sub_score": 45}, "satisfaction": {"missing": true}}', '{satisfaction}', 'at_risk'),
 	(5, '2024-06-30', '2024-06-30', 0, NULL, 'C', NULL, 0, 0, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, 'prospect');
 
 INSERT INTO crm.customer_score_history (customer_id, snapshot_date, as_of, health_score, health_band) VALUES

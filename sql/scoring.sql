@@ -79,6 +79,14 @@ SELECT abs(sum((d.value ->> 'contribution')::numeric) - s.health_score::numeric)
 FROM crm.customer_scores s JOIN ids USING (customer_id), jsonb_each(s.health_explanation) d
 WHERE external_id = 'e' GROUP BY s.health_score;
 
+-- crm.value_parts equals the jsonb SQL builds from the rounded parts (random
+-- values, halves at the rounding edge, NULLs)
+SELECT count(*) AS value_parts_checked,
+	count(*) FILTER (WHERE crm.value_parts(a, b, c) IS DISTINCT FROM jsonb_build_object('current', round(a::numeric, 1),
+		'potential', round(b::numeric, 1), 'strategic', round(c::numeric, 1))) AS value_parts_mismatches
+FROM (SELECT random() * 100 a, CASE WHEN g % 7 = 0 THEN NULL ELSE g / 20.0 END b, (g % 201) / 2.0 - 0.05 c
+	  FROM generate_series(1, 2000) g) t;
+
 -- Missing data: g has only satisfaction (NPS 6) and support load (no tickets = 0):
 -- weights re-normalised over those two, the gaps flagged, never counted as zero.
 SELECT abs(health_score - (0.15 * 100 + 0.25 * 100 * (6 - 3) / 6.0) / (0.15 + 0.25)) < 1e-9 AS g_renormalised,
@@ -115,6 +123,9 @@ SELECT stage, row_count FROM crm.refresh_stages WHERE run_id = (SELECT max(run_i
 -- One statement scores and writes: the day's snapshot and customers' tier and
 -- stage must equal the scores written (a rerun changes no stage).
 SELECT details -> 'snapshots' AS snapshots_written, details -> 'stage_changes' AS stage_changes
+FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1;
+-- the weights behind the rows' value_parts and health_explanation are kept once per run
+SELECT details -> 'value_weights' AS value_weights, details -> 'health_weights' AS health_weights
 FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1;
 SELECT count(*) FILTER (WHERE h.customer_id IS NULL OR (h.as_of, h.rfm_segment, h.tier, h.value_score, h.clv, h.p_alive,
 		h.health_score, h.health_band, h.lifecycle_stage) IS DISTINCT FROM (s.as_of, s.rfm_segment, s.tier, s.value_score,

@@ -294,13 +294,12 @@ typedef struct ExplainCache
 	int			nout;			/* keys in the object: sorted as jsonb sorts, */
 	int			out[MAX_DIMENSIONS];	/* ... the last of equal names wins */
 
-	MemoryContext settings_cxt; /* settings_bytes and weight_num */
+	MemoryContext settings_cxt; /* settings_bytes */
 	ArrayType  *settings_bytes[3];	/* bad, good, weight decoded, or NULL */
 	int			n;
 	double		bad[MAX_DIMENSIONS];
 	double		good[MAX_DIMENSIONS];
 	double		weight[MAX_DIMENSIONS];
-	Numeric		weight_num[MAX_DIMENSIONS]; /* weights as "%.6g" */
 
 	Numeric		tenths[CACHED_TENTHS];	/* k / 10 as "%.1f", made on first use */
 } ExplainCache;
@@ -422,8 +421,6 @@ HealthArgsCached(FunctionCallInfo fcinfo, ExplainCache *c, HealthInput *h)
 		memcpy(c->bad, h->bad, sizeof(double) * h->n);
 		memcpy(c->good, h->good, sizeof(double) * h->n);
 		memcpy(c->weight, h->weight, sizeof(double) * h->n);
-		for (i = 0; i < h->n; i++)
-			c->weight_num[i] = Sig6Number(h->weight[i]);
 		for (i = 0; i < 3; i++)
 			c->settings_bytes[i] = CopyBytes(c->settings_cxt, settings[i]);
 		MemoryContextSwitchTo(old);
@@ -464,8 +461,8 @@ NumericValue(Numeric num)
 
 /*
  * health_explanation(dimension[], raw[], bad[], good[], weight[]): per
- * dimension raw, sub-score, contribution. The numbers are those of the text
- * "%.6g" (raw, weight) and "%.1f" (sub_score, contribution) read by
+ * dimension raw, sub-score, contribution, or missing. The numbers are those
+ * of the text "%.6g" (raw) and "%.1f" (sub_score, contribution) read by
  * numeric_in, computed exactly (src/core/scoring.c); the JsonbValue tree is
  * built already sorted, as pushJsonbValue would leave it, so the result
  * equals parsing the JSON text. The names and the bad, good and weight
@@ -479,7 +476,7 @@ health_explanation(PG_FUNCTION_ARGS)
 	MemoryContext cxt;
 	ArrayType  *names;
 	JsonbPair	outer[MAX_DIMENSIONS];
-	JsonbPair	inner[MAX_DIMENSIONS][4];
+	JsonbPair	inner[MAX_DIMENSIONS][3];
 	JsonbValue	res;
 	JsonbValue	jv;
 	int			k;
@@ -514,25 +511,23 @@ health_explanation(PG_FUNCTION_ARGS)
 	{
 		int			i = c->out[k];
 
-		/* keys by length: raw, weight, sub_score, contribution / weight, missing */
+		/* keys by length: raw, sub_score, contribution / missing */
 		if (h.present[i])
 		{
 			SetPair(&inner[k][0], "raw", 3, NumericValue(Sig6Number(h.raw[i])));
-			SetPair(&inner[k][1], "weight", 6, NumericValue(c->weight_num[i]));
-			SetPair(&inner[k][2], "sub_score", 9, NumericValue(TenthsNumber(c, cxt, h.sub[i])));
-			SetPair(&inner[k][3], "contribution", 12,
+			SetPair(&inner[k][1], "sub_score", 9, NumericValue(TenthsNumber(c, cxt, h.sub[i])));
+			SetPair(&inner[k][2], "contribution", 12,
 					NumericValue(TenthsNumber(c, cxt, h.score < 0 ? 0.0 : h.contrib[i])));
 		}
 		else
 		{
-			SetPair(&inner[k][0], "weight", 6, NumericValue(c->weight_num[i]));
 			jv.type = jbvBool;
 			jv.val.boolean = true;
-			SetPair(&inner[k][1], "missing", 7, jv);
+			SetPair(&inner[k][0], "missing", 7, jv);
 		}
 		outer[k].key = c->keys[i];
 		outer[k].value.type = jbvObject;
-		outer[k].value.val.object.nPairs = h.present[i] ? 4 : 2;
+		outer[k].value.val.object.nPairs = h.present[i] ? 3 : 1;
 		outer[k].value.val.object.pairs = inner[k];
 		outer[k].order = 0;
 	}
@@ -540,43 +535,6 @@ health_explanation(PG_FUNCTION_ARGS)
 	res.val.object.nPairs = c->nout;
 	res.val.object.pairs = outer;
 	PG_RETURN_POINTER(JsonbValueToJsonb(&res));
-}
-
-/* value_parts' per call site cache (fn_extra): the weights argument as jsonb_build_object adds it. */
-typedef struct ValuePartsCache
-{
-	MemoryContext cxt;			/* everything below */
-	Jsonb	   *weights_bytes;	/* the weights decoded, or NULL */
-	JsonbValue *weights;		/* its value in the object */
-} ValuePartsCache;
-
-/* The weights value as datum_to_jsonb builds it (pointing into w, which must stay). */
-static JsonbValue *
-WeightsValue(Jsonb *w)
-{
-	JsonbIterator *it = JsonbIteratorInit(&w->root);
-	JsonbIteratorToken tok;
-	JsonbParseState *state = NULL;
-	JsonbValue	jb;
-	JsonbValue *res = NULL;
-
-	if (JB_ROOT_IS_SCALAR(w))
-	{
-		(void) JsonbIteratorNext(&it, &jb, true);	/* the raw scalar's array */
-		(void) JsonbIteratorNext(&it, &jb, true);
-		res = palloc(sizeof(JsonbValue));
-		*res = jb;
-		return res;
-	}
-	while ((tok = JsonbIteratorNext(&it, &jb, false)) != WJB_DONE)
-	{
-		if (tok == WJB_END_ARRAY || tok == WJB_END_OBJECT ||
-			tok == WJB_BEGIN_ARRAY || tok == WJB_BEGIN_OBJECT)
-			res = pushJsonbValue(&state, tok, NULL);
-		else
-			res = pushJsonbValue(&state, tok, &jb);
-	}
-	return res;
 }
 
 /* The jsonb value of round(v::numeric, 1) as jsonb_build_object adds it; NULL gives null. */
@@ -611,56 +569,23 @@ RoundedPart(FunctionCallInfo fcinfo, int argno)
 }
 
 /*
- * value_parts(current, potential, strategic, weights): the same jsonb as
+ * value_parts(current, potential, strategic): the same jsonb as
  * jsonb_build_object('current', round(current::numeric, 1), 'potential',
- * round(potential::numeric, 1), 'strategic', round(strategic::numeric, 1),
- * 'weights', weights), the roundings done exactly in C
- * (crm_round_numeric_tenths) and the weights decoded once per call site.
+ * round(potential::numeric, 1), 'strategic', round(strategic::numeric, 1)),
+ * the roundings done exactly in C (crm_round_numeric_tenths).
  */
 Datum
 value_parts(PG_FUNCTION_ARGS)
 {
-	ValuePartsCache *c = fcinfo->flinfo != NULL ? (ValuePartsCache *) fcinfo->flinfo->fn_extra : NULL;
-	JsonbPair	pairs[4];
+	JsonbPair	pairs[3];
 	JsonbValue	res;
-	JsonbValue	null;
 
-	if (c == NULL)
-	{
-		MemoryContext cxt = fcinfo->flinfo != NULL ? fcinfo->flinfo->fn_mcxt : CurrentMemoryContext;
-
-		c = MemoryContextAllocZero(cxt, sizeof(ValuePartsCache));
-		c->cxt = AllocSetContextCreate(cxt, "value_parts weights", ALLOCSET_SMALL_SIZES);
-		if (fcinfo->flinfo != NULL)
-			fcinfo->flinfo->fn_extra = c;
-	}
-	null.type = jbvNull;
-	if (!PG_ARGISNULL(3))
-	{
-		Jsonb	   *w = PG_GETARG_JSONB_P(3);
-
-		if (!SameBytes(w, c->weights_bytes))
-		{
-			MemoryContext old;
-			Jsonb	   *copy;
-
-			MemoryContextReset(c->cxt);
-			c->weights_bytes = NULL;
-			old = MemoryContextSwitchTo(c->cxt);
-			/* one copy: what the weights value points into, then the cache key */
-			copy = CopyBytes(c->cxt, w);
-			c->weights = WeightsValue(copy);
-			c->weights_bytes = copy;
-			MemoryContextSwitchTo(old);
-		}
-	}
 	/* keys as jsonb sorts them: by length, then bytes */
 	SetPair(&pairs[0], "current", 7, RoundedPart(fcinfo, 0));
-	SetPair(&pairs[1], "weights", 7, PG_ARGISNULL(3) ? null : *c->weights);
-	SetPair(&pairs[2], "potential", 9, RoundedPart(fcinfo, 1));
-	SetPair(&pairs[3], "strategic", 9, RoundedPart(fcinfo, 2));
+	SetPair(&pairs[1], "potential", 9, RoundedPart(fcinfo, 1));
+	SetPair(&pairs[2], "strategic", 9, RoundedPart(fcinfo, 2));
 	res.type = jbvObject;
-	res.val.object.nPairs = 4;
+	res.val.object.nPairs = 3;
 	res.val.object.pairs = pairs;
 	PG_RETURN_POINTER(JsonbValueToJsonb(&res));
 }

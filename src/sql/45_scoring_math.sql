@@ -23,9 +23,9 @@ COMMENT ON FUNCTION crm.health_score(float8[], float8[], float8[], float8[]) IS
 CREATE FUNCTION crm.health_explanation(dimension text[], raw float8[], bad float8[], good float8[], weight float8[]) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'health_explanation' LANGUAGE C IMMUTABLE PARALLEL SAFE;
 COMMENT ON FUNCTION crm.health_explanation(text[], float8[], float8[], float8[], float8[]) IS
-	'Why a health score is what it is: per dimension {raw, sub_score (0-100), weight, contribution (points of the score)}, or {missing: true, weight} when its raw value is NULL';
+	'Why a health score is what it is: per dimension {raw, sub_score (0-100), contribution (points of the score)}, or {missing: true} when its raw value is NULL';
 
-CREATE FUNCTION crm.value_parts(current float8, potential float8, strategic float8, weights jsonb) RETURNS jsonb
+CREATE FUNCTION crm.value_parts(current float8, potential float8, strategic float8) RETURNS jsonb
 	AS 'MODULE_PATHNAME', 'value_parts' LANGUAGE C IMMUTABLE PARALLEL SAFE;
-COMMENT ON FUNCTION crm.value_parts(float8, float8, float8, jsonb) IS
-	'Internal to crm.refresh(): the value score''s parts {current, potential, strategic (each round(part::numeric, 1), NULL as null), weights}, the same jsonb as jsonb_build_object would build';
+COMMENT ON FUNCTION crm.value_parts(float8, float8, float8) IS
+	'Internal to crm.refresh(): the value score''s parts {current, potential, strategic} (each round(part::numeric, 1), NULL as null), the same jsonb as jsonb_build_object would build';

@@ -78,12 +78,12 @@ COMMENT ON COLUMN crm.customer_scores.relationship_days IS 'Days since the relat
 COMMENT ON COLUMN crm.customer_scores.tier IS 'Value tier from crm.tier_rules_effective';
 COMMENT ON COLUMN crm.customer_scores.tier_rule IS 'The tier rule that won';
 COMMENT ON COLUMN crm.customer_scores.value_score IS 'Value score 0-100: weighted current, potential and strategic value';
-COMMENT ON COLUMN crm.customer_scores.value_parts IS 'The three parts of the value score (0-100 each) and their weights';
+COMMENT ON COLUMN crm.customer_scores.value_parts IS 'The three parts of the value score, 0-100 each: current, potential, strategic (their weights: crm.refresh_runs.details -> value_weights)';
 COMMENT ON COLUMN crm.customer_scores.loyalty_score IS 'Loyalty 0-100: P(alive), repeat-purchase rate and tenure (percentile ranks)';
 COMMENT ON COLUMN crm.customer_scores.value_quadrant IS 'Value x loyalty matrix: high_value_high_loyalty, high_value_low_loyalty, low_value_high_loyalty, low_value_low_loyalty';
 COMMENT ON COLUMN crm.customer_scores.health_score IS 'Health score 0-100 over the dimensions with data (NULL: no dimension has data)';
 COMMENT ON COLUMN crm.customer_scores.health_band IS 'Band of the health score (crm.health_bands_effective)';
-COMMENT ON COLUMN crm.customer_scores.health_explanation IS 'Per dimension: raw value, sub-score, weight, weighted contribution, or missing';
+COMMENT ON COLUMN crm.customer_scores.health_explanation IS 'Per dimension: raw value, sub-score (0-100) and weighted contribution (points of the score), or {"missing": true} (weights: crm.refresh_runs.details -> health_weights)';
 COMMENT ON COLUMN crm.customer_scores.health_missing IS 'Dimensions without data (their weight was re-normalised away)';
 COMMENT ON COLUMN crm.customer_scores.health_delta_7d IS 'Health score minus the snapshot of 7 days earlier (or the latest before it)';
 COMMENT ON COLUMN crm.customer_scores.health_delta_30d IS 'Health score minus the snapshot of 30 days earlier';
@@ -146,7 +146,7 @@ COMMENT ON TABLE crm.refresh_runs IS 'One row per crm.refresh() call (a failed r
 COMMENT ON COLUMN crm.refresh_runs.mode IS 'full (every customer) or incremental (customers with new events only)';
 COMMENT ON COLUMN crm.refresh_runs.status IS 'done, or skipped (another refresh held the lock)';
 COMMENT ON COLUMN crm.refresh_runs.customers IS 'Customers rescored';
-COMMENT ON COLUMN crm.refresh_runs.details IS 'Quantile cut points used (reused by incremental runs) and model ids';
+COMMENT ON COLUMN crm.refresh_runs.details IS 'Quantile cut points used (reused by incremental runs), model ids, snapshots written, lifecycle stage changes, and the value and health weights behind the rows';
 SELECT pg_catalog.pg_extension_config_dump('crm.refresh_runs', '');
 SELECT pg_catalog.pg_extension_config_dump(pg_catalog.pg_get_serial_sequence('crm.refresh_runs', 'run_id'), '');
 

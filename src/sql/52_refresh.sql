@@ -551,7 +551,7 @@ BEGIN
 		repeat_spend, r_score, f_score, m_score, r_score::text || f_score::text || m_score::text AS rfm_cell, rfm_segment,
 		p_alive, expected_purchases, expected_spend, clv, clv_method, annual_contract_value, relationship_days,
 		(tier_and_rule)[1]::crm.tier AS tier, (tier_and_rule)[2] AS tier_rule, value_score,
-		crm.value_parts(current_part, potential_part, strategic_part, %19$L::jsonb) AS value_parts,
+		crm.value_parts(current_part, potential_part, strategic_part) AS value_parts,
 		loyalty_score,
 		CASE WHEN value_score >= %20$L::float8 THEN 'high_value' ELSE 'low_value' END || '_' ||
 		CASE WHEN loyalty_score >= %21$L::float8 THEN 'high_loyalty' ELSE 'low_loyalty' END AS value_quadrant,
@@ -618,7 +618,7 @@ BEGIN
 		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
 		w_cur, w_pot, w_str, health[1], health[2], health[3],
 		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
-		jsonb_build_array(w_cur, w_pot, w_str), high_value, high_loyalty, cells)
+		NULL, high_value, high_loyalty, cells)
 	INTO n, n_snapshots, n_staged USING as_of, snap;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
 
@@ -633,7 +633,11 @@ BEGIN
 		customers = scored_customers,
 		details = jsonb_build_object('cuts', cuts, 'transactions_model_id', tx_model_id, 'spend_model_id', gg_model_id,
 									 'unit', unit, 'clv_model', model_kind, 'snapshots', n_snapshots,
-									 'stage_changes', n_staged)
+									 'stage_changes', n_staged,
+									 -- the weights behind every row's value_parts and health_explanation
+									 'value_weights', jsonb_build_object('current', w_cur, 'potential', w_pot, 'strategic', w_str),
+									 'health_weights', (SELECT jsonb_object_agg(d.dimension, d.weight)
+														FROM crm.health_dimensions_effective d))
 	WHERE r.run_id = run.run_id
 	RETURNING * INTO run;
 	-- Later writes in the caller's transaction are events again.

@@ -235,8 +235,9 @@ SELECT x.risk_rank, x.customer_id,
 	(SELECT jsonb_object_agg(al.rule, al.details) FROM crm.alerts al
 	 WHERE al.customer_id = x.customer_id AND al.status <> 'resolved') AS alert_details,
 	x.first_alert_at, x.health_score, x.health_band, x.health_delta_30d,
-	(SELECT array_agg(e.key ORDER BY (e.value ->> 'weight')::float8 * (100 - (e.value ->> 'sub_score')::float8) DESC, e.key)
+	(SELECT array_agg(e.key ORDER BY coalesce(d.weight, 0) * (100 - (e.value ->> 'sub_score')::float8) DESC, e.key)
 	 FROM jsonb_each(x.health_explanation) e
+	 LEFT JOIN crm.health_dimensions_effective d ON d.dimension = e.key
 	 WHERE (e.value ->> 'sub_score')::float8 < 50) AS weak_health_dimensions,
 	x.health_missing AS missing_health_dimensions,
 	x.p_alive, x.clv, x.revenue_12m, x.annual_contract_value, x.revenue_at_stake, x.as_of
@@ -271,7 +272,7 @@ COMMENT ON COLUMN crm.churn_risk.first_alert_at IS 'When the oldest unresolved a
 COMMENT ON COLUMN crm.churn_risk.health_score IS 'Health score (0-100)';
 COMMENT ON COLUMN crm.churn_risk.health_band IS 'Health band';
 COMMENT ON COLUMN crm.churn_risk.health_delta_30d IS 'Health score change over 30 days, points';
-COMMENT ON COLUMN crm.churn_risk.weak_health_dimensions IS 'Health explanation: dimensions with a sub-score below 50, the ones costing most weighted points first';
+COMMENT ON COLUMN crm.churn_risk.weak_health_dimensions IS 'Health explanation: dimensions with a sub-score below 50, the ones costing most weighted points first (weights of crm.health_dimensions_effective)';
 COMMENT ON COLUMN crm.churn_risk.missing_health_dimensions IS 'Health dimensions without data';
 COMMENT ON COLUMN crm.churn_risk.p_alive IS 'Probability the customer is still active, 0-1';
 COMMENT ON COLUMN crm.churn_risk.clv IS 'Customer lifetime value, account currency';
