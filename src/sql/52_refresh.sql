@@ -19,6 +19,20 @@ $$;
 COMMENT ON FUNCTION crm.refresh_log_stage(bigint, integer, text, timestamptz, bigint) IS
 	'Internal to crm.refresh(): records a stage''s timing and row count in crm.refresh_stages and raises a progress NOTICE (without the timing, so output is reproducible)';
 
+-- The filter that limits an incremental refresh's event pass to its customers.
+CREATE FUNCTION crm.refresh_scope_filter(incremental boolean, event_alias text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+SET search_path = pg_catalog, pg_temp
+AS $$
+	-- in the statement text, not as "NOT incremental OR ... IN (...)": the
+	-- planner turns only a plain IN into a semi-join (index scans per
+	-- customer) instead of a filter over every event row
+	SELECT CASE WHEN incremental
+		THEN format('AND %I.customer_id IN (SELECT customer_id FROM crm_target)', event_alias) ELSE '' END
+$$;
+COMMENT ON FUNCTION crm.refresh_scope_filter(boolean, text) IS
+	'Internal to crm.refresh(): the WHERE clause part that limits an event pass to crm_target (incremental runs), or nothing';
+
 -- The SQL CASE expression that evaluates the effective tier rules.
 CREATE FUNCTION crm.tier_rules_sql() RETURNS text
 LANGUAGE sql STABLE
@@ -280,21 +294,24 @@ BEGIN
 	t := clock_timestamp(); stage := stage + 1;
 	-- Flat columns: every (s).field of a stored composite would copy the
 	-- whole value again, dozens of times per customer in the stages below.
-	CREATE TEMP TABLE crm_purchase_stats ON COMMIT DROP AS
-	SELECT customer_id, (s).x::float8 AS x, (s).t_x, (s).age, (s).monetary AS repeat_spend,
-		(s).first_purchase, (s).last_purchase, (w).x AS window_x, monetary, revenue_12m
-	FROM (
-		SELECT p.customer_id,
-			crm.btyd_summary(p.purchased_at, p.amount, as_of, unit) FILTER (WHERE p.kind = 'sale') AS s,
-			crm.btyd_summary(p.purchased_at, p.amount, as_of, 'day')
-				FILTER (WHERE p.kind = 'sale' AND p.purchased_at > as_of - rfm_window * interval '1 day') AS w,
-			-- exact like sum(), with a fixed-size state (sum(numeric) was half of this pass)
-			crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > as_of - rfm_window * interval '1 day') AS monetary,
-			crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > as_of - interval '365 days') AS revenue_12m
-		FROM crm.purchases p
-		WHERE p.purchased_at <= as_of
-		  AND (NOT incremental OR p.customer_id IN (SELECT customer_id FROM crm_target))
-		GROUP BY p.customer_id) q;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_purchase_stats ON COMMIT DROP AS
+		SELECT customer_id, (s).x::float8 AS x, (s).t_x, (s).age, (s).monetary AS repeat_spend,
+			(s).first_purchase, (s).last_purchase, (w).x AS window_x, monetary, revenue_12m
+		FROM (
+			SELECT p.customer_id,
+				crm.btyd_summary(p.purchased_at, p.amount, $1, $2) FILTER (WHERE p.kind = 'sale') AS s,
+				crm.btyd_summary(p.purchased_at, p.amount, $1, 'day')
+					FILTER (WHERE p.kind = 'sale' AND p.purchased_at > $1 - $3 * interval '1 day') AS w,
+				-- exact like sum(), with a fixed-size state (sum(numeric) was half of this pass)
+				crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > $1 - $3 * interval '1 day') AS monetary,
+				crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > $1 - interval '365 days') AS revenue_12m
+			FROM crm.purchases p
+			WHERE p.purchased_at <= $1
+			  %s
+			GROUP BY p.customer_id) q
+	$q$, crm.refresh_scope_filter(incremental, 'p'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
 	GET DIAGNOSTICS n = ROW_COUNT;
 	-- statistics for the joins below (temp tables are never auto-analyzed)
 	ANALYZE crm_purchase_stats;
@@ -302,50 +319,65 @@ BEGIN
 
 	-- Stage 3: one pass over interactions, tickets, feedback, contracts, opportunities.
 	t := clock_timestamp(); stage := stage + 1;
-	CREATE TEMP TABLE crm_activity ON COMMIT DROP AS
-	SELECT customer_id,
-		count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at > as_of - usage_window * interval '1 day') AS usage_recent,
-		count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at <= as_of - usage_window * interval '1 day') AS usage_base,
-		max(occurred_at) FILTER (WHERE kind NOT IN ('login', 'feature_use')) AS last_two_way
-	FROM crm.interactions i
-	WHERE i.occurred_at <= as_of
-	  AND i.occurred_at > as_of - greatest(4 * coalesce(usage_window, 0), coalesce(engagement_window, 0)) * interval '1 day'
-	  AND (NOT incremental OR i.customer_id IN (SELECT customer_id FROM crm_target))
-	GROUP BY customer_id;
-	CREATE TEMP TABLE crm_service ON COMMIT DROP AS
-	SELECT customer_id,
-		sum(CASE priority WHEN 'urgent' THEN 3 WHEN 'important' THEN 2 ELSE 1 END) AS weighted_tickets
-	FROM crm.tickets k
-	WHERE k.opened_at <= as_of AND k.opened_at > as_of - coalesce(support_window, 0) * interval '1 day'
-	  AND (NOT incremental OR k.customer_id IN (SELECT customer_id FROM crm_target))
-	GROUP BY customer_id;
-	CREATE TEMP TABLE crm_voice ON COMMIT DROP AS
-	SELECT DISTINCT ON (customer_id) customer_id, coalesce(nps::float8, (csat - 1) * 2.5) AS satisfaction
-	FROM crm.feedback f
-	WHERE f.answered_at <= as_of AND f.answered_at > as_of - coalesce(satisfaction_window, 0) * interval '1 day'
-	  AND (f.nps IS NOT NULL OR f.csat IS NOT NULL)
-	  AND (NOT incremental OR f.customer_id IN (SELECT customer_id FROM crm_target))
-	ORDER BY customer_id, answered_at DESC, feedback_id DESC;
-	CREATE TEMP TABLE crm_commercial ON COMMIT DROP AS
-	SELECT customer_id,
-		coalesce(sum(annual_value) FILTER (WHERE active), 0) AS annual_contract_value,
-		bool_or(active) AS has_active_contract,
-		min(signed_at) AS first_signed_at,
-		min(starts_on) AS first_start,
-		min(CASE WHEN auto_renew OR ends_on IS NULL THEN 365 ELSE least(ends_on - (as_of AT TIME ZONE 'UTC')::date + 1, 365) END)
-			FILTER (WHERE active) AS days_to_renewal
-	FROM (SELECT k.*, k.status <> 'cancelled' AND k.starts_on <= (as_of AT TIME ZONE 'UTC')::date
-				AND (k.ends_on IS NULL OR k.ends_on >= (as_of AT TIME ZONE 'UTC')::date) AS active
-		  FROM crm.contracts k
-		  WHERE k.status <> 'draft' AND k.signed_at <= as_of
-			AND (NOT incremental OR k.customer_id IN (SELECT customer_id FROM crm_target))) k
-	GROUP BY customer_id;
-	CREATE TEMP TABLE crm_pipeline ON COMMIT DROP AS
-	SELECT customer_id, sum(amount) AS open_pipeline
-	FROM crm.opportunities o
-	WHERE o.opened_at <= as_of AND (o.closed_at IS NULL OR o.closed_at > as_of)
-	  AND (NOT incremental OR o.customer_id IN (SELECT customer_id FROM crm_target))
-	GROUP BY customer_id;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_activity ON COMMIT DROP AS
+		SELECT customer_id,
+			count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at > $1 - $4 * interval '1 day') AS usage_recent,
+			count(*) FILTER (WHERE kind IN ('login', 'feature_use') AND occurred_at <= $1 - $4 * interval '1 day') AS usage_base,
+			max(occurred_at) FILTER (WHERE kind NOT IN ('login', 'feature_use')) AS last_two_way
+		FROM crm.interactions i
+		WHERE i.occurred_at <= $1
+		  AND i.occurred_at > $1 - greatest(4 * coalesce($4, 0), coalesce($5, 0)) * interval '1 day'
+		  %s
+		GROUP BY customer_id
+	$q$, crm.refresh_scope_filter(incremental, 'i'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_service ON COMMIT DROP AS
+		SELECT customer_id,
+			sum(CASE priority WHEN 'urgent' THEN 3 WHEN 'important' THEN 2 ELSE 1 END) AS weighted_tickets
+		FROM crm.tickets k
+		WHERE k.opened_at <= $1 AND k.opened_at > $1 - coalesce($6, 0) * interval '1 day'
+		  %s
+		GROUP BY customer_id
+	$q$, crm.refresh_scope_filter(incremental, 'k'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_voice ON COMMIT DROP AS
+		SELECT DISTINCT ON (customer_id) customer_id, coalesce(nps::float8, (csat - 1) * 2.5) AS satisfaction
+		FROM crm.feedback f
+		WHERE f.answered_at <= $1 AND f.answered_at > $1 - coalesce($7, 0) * interval '1 day'
+		  AND (f.nps IS NOT NULL OR f.csat IS NOT NULL)
+		  %s
+		ORDER BY customer_id, answered_at DESC, feedback_id DESC
+	$q$, crm.refresh_scope_filter(incremental, 'f'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_commercial ON COMMIT DROP AS
+		SELECT customer_id,
+			coalesce(sum(annual_value) FILTER (WHERE active), 0) AS annual_contract_value,
+			bool_or(active) AS has_active_contract,
+			min(signed_at) AS first_signed_at,
+			min(starts_on) AS first_start,
+			min(CASE WHEN auto_renew OR ends_on IS NULL THEN 365 ELSE least(ends_on - ($1 AT TIME ZONE 'UTC')::date + 1, 365) END)
+				FILTER (WHERE active) AS days_to_renewal
+		FROM (SELECT k.*, k.status <> 'cancelled' AND k.starts_on <= ($1 AT TIME ZONE 'UTC')::date
+					AND (k.ends_on IS NULL OR k.ends_on >= ($1 AT TIME ZONE 'UTC')::date) AS active
+			  FROM crm.contracts k
+			  WHERE k.status <> 'draft' AND k.signed_at <= $1
+				%s) k
+		GROUP BY customer_id
+	$q$, crm.refresh_scope_filter(incremental, 'k'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
+	EXECUTE format($q$
+		CREATE TEMP TABLE crm_pipeline ON COMMIT DROP AS
+		SELECT customer_id, sum(amount) AS open_pipeline
+		FROM crm.opportunities o
+		WHERE o.opened_at <= $1 AND (o.closed_at IS NULL OR o.closed_at > $1)
+		  %s
+		GROUP BY customer_id
+	$q$, crm.refresh_scope_filter(incremental, 'o'))
+	USING as_of, unit, rfm_window, usage_window, engagement_window, support_window, satisfaction_window;
 	ANALYZE crm_activity, crm_service, crm_voice, crm_commercial, crm_pipeline;
 	SELECT (SELECT count(*) FROM crm_activity) + (SELECT count(*) FROM crm_service) + (SELECT count(*) FROM crm_voice)
 		 + (SELECT count(*) FROM crm_commercial) + (SELECT count(*) FROM crm_pipeline) INTO n;
