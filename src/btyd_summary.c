@@ -36,8 +36,6 @@ typedef struct BtydState
 #define BTYD_STATE_HEADER (offsetof(BtydState, acc) + offsetof(crm_summary_acc, data))
 #define BTYD_STATE_MIN_SIZE 64	/* one cache line: most customers fit */
 
-/* Length in days of each unit code (CrmUnitDays values). */
-static const double unit_code_days[] = {1.0, 7.0, 30.4375};
 
 PG_FUNCTION_INFO_V1(btyd_state_in);
 PG_FUNCTION_INFO_V1(btyd_state_out);
@@ -58,9 +56,9 @@ PackAsOfUnit(int32 as_of_day, double unit_days)
 		ereport(ERROR,
 				(errcode(ERRCODE_DATA_CORRUPTED),
 				 errmsg("as_of day %d is out of range in crm.btyd_state", as_of_day)));
-	for (code = 0; code < (int32) lengthof(unit_code_days); code++)
-		if (unit_code_days[code] == unit_days)
-			return as_of_day * 4 + code;
+	code = CrmUnitCode(unit_days);
+	if (code >= 0)
+		return as_of_day * 4 + code;
 	ereport(ERROR,
 			(errcode(ERRCODE_DATA_CORRUPTED),
 			 errmsg("invalid time unit length %g in crm.btyd_state", unit_days)));
@@ -78,7 +76,7 @@ StateAsOfDay(const BtydState *state)
 static inline double
 StateUnitDays(const BtydState *state)
 {
-	return unit_code_days[state->as_of_unit & 3];
+	return CrmUnitCodeDays(state->as_of_unit & 3);
 }
 
 /* Bytes of the state's day list or hash set. */

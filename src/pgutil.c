@@ -28,18 +28,23 @@
 
 static const double pow10000[5] = {1.0, 1e4, 1e8, 1e12, 1e16};
 
+/* The time units: a unit's code is its index here. */
+static const struct
+{
+	const char *name;
+	double		days;
+}			TimeUnits[] = {{"day", 1.0}, {"week", 7.0}, {"month", 30.4375}};
+
 /* Length in days of a time unit name (day, week, month); errors otherwise. */
 double
 CrmUnitDays(text *unit)
 {
 	char	   *name = text_to_cstring(unit);
+	int			code;
 
-	if (strcmp(name, "day") == 0)
-		return 1.0;
-	if (strcmp(name, "week") == 0)
-		return 7.0;
-	if (strcmp(name, "month") == 0)
-		return 30.4375;
+	for (code = 0; code < (int) lengthof(TimeUnits); code++)
+		if (strcmp(name, TimeUnits[code].name) == 0)
+			return TimeUnits[code].days;
 	ereport(ERROR,
 			(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 			 errmsg("time unit \"%s\" is not supported", name),
@@ -52,13 +57,28 @@ CrmUnitDays(text *unit)
 const char *
 CrmUnitName(double unit_days)
 {
-	if (unit_days == 1.0)
-		return "day";
-	if (unit_days == 7.0)
-		return "week";
-	if (unit_days == 30.4375)
-		return "month";
-	return NULL;
+	int			code = CrmUnitCode(unit_days);
+
+	return code < 0 ? NULL : TimeUnits[code].name;
+}
+
+/* Code (0, 1, 2) of a unit length in days; -1 if it is not a unit's. */
+int
+CrmUnitCode(double unit_days)
+{
+	int			code;
+
+	for (code = 0; code < (int) lengthof(TimeUnits); code++)
+		if (TimeUnits[code].days == unit_days)
+			return code;
+	return -1;
+}
+
+/* Length in days of a unit code; NaN for a code that is not a unit's. */
+double
+CrmUnitCodeDays(int code)
+{
+	return code >= 0 && code < (int) lengthof(TimeUnits) ? TimeUnits[code].days : NAN;
 }
 
 /* UTC day number of a finite timestamptz (days since 2000-01-01). */

@@ -20,6 +20,12 @@ extern double CrmUnitDays(text *unit);
 /* Name of a unit length in days (inverse of CrmUnitDays). */
 extern const char *CrmUnitName(double unit_days);
 
+/* Code (0, 1, 2) of a unit length in days; -1 if it is not a unit's. */
+extern int	CrmUnitCode(double unit_days);
+
+/* Length in days of a unit code; NaN for a code that is not a unit's. */
+extern double CrmUnitCodeDays(int code);
+
 /* UTC day number of a finite timestamptz (days since 2000-01-01). */
 extern int32 CrmTimestampDay(TimestampTz ts, const char *argname);
 
