@@ -36,7 +36,6 @@ typedef struct BtydState
 #define BTYD_STATE_HEADER (offsetof(BtydState, acc) + offsetof(crm_summary_acc, data))
 #define BTYD_STATE_MIN_SIZE 64	/* one cache line: most customers fit */
 
-
 PG_FUNCTION_INFO_V1(btyd_state_in);
 PG_FUNCTION_INFO_V1(btyd_state_out);
 PG_FUNCTION_INFO_V1(btyd_state_recv);

@@ -160,29 +160,21 @@ CrmNumericToDouble(Datum num, const char *argname)
 {
 	struct varlena *v = PG_DETOAST_DATUM_PACKED(num);
 	NumericParts np;
-	int			weight;
-	int			negative;
-	const int16 *digits;
-	int			ndigits;
 	double		result = 0.0;
 	int			i;
 
 	ReadNumeric(v, &np, argname);
-	negative = np.negative;
-	weight = np.weight;
-	digits = np.digits;
-	ndigits = np.ndigits;
 	/* Horner over base-10000 digits, then scale by the weight of the last one. */
-	for (i = 0; i < ndigits; i++)
+	for (i = 0; i < np.ndigits; i++)
 	{
 		int16		d;
 
-		memcpy(&d, digits + i, sizeof(int16));
+		memcpy(&d, np.digits + i, sizeof(int16));
 		result = result * NUM_BASE + d;
 	}
-	if (ndigits > 0)
+	if (np.ndigits > 0)
 	{
-		int			e = weight - (ndigits - 1);
+		int			e = np.weight - (np.ndigits - 1);
 
 		/* divide for negative exponents so that e.g. 12.34 comes out exact */
 		if (e >= 0)
@@ -192,7 +184,7 @@ CrmNumericToDouble(Datum num, const char *argname)
 	}
 	if ((Pointer) v != DatumGetPointer(num))
 		pfree(v);
-	return negative ? -result : result;
+	return np.negative ? -result : result;
 }
 
 /* Raises an error unless v is finite; names the argument. */

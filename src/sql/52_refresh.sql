@@ -182,6 +182,7 @@ DECLARE
 	n_snapshots bigint;
 	n_staged bigint;
 	scored_customers bigint;
+	health_weights jsonb;
 BEGIN
 	IF as_of IS NULL OR NOT isfinite(as_of) THEN
 		RAISE EXCEPTION 'as_of must be a finite timestamp, not %', coalesce(as_of::text, 'NULL')
@@ -267,6 +268,8 @@ BEGIN
 	INTO usage_window, support_window, satisfaction_window, engagement_window
 	FROM crm.health_dimensions_effective;
 	health := crm.health_sql();
+	-- the weights behind every row's health_explanation, kept with the run
+	health_weights := (SELECT jsonb_object_agg(d.dimension, d.weight) FROM crm.health_dimensions_effective d);
 
 	-- Stage 1: whom to score.
 	t := clock_timestamp(); stage := stage + 1;
@@ -274,18 +277,16 @@ BEGIN
 		CREATE TEMP TABLE crm_target ON COMMIT DROP AS
 		WITH taken AS (DELETE FROM crm.score_dirty RETURNING customer_id)
 		SELECT c.customer_id FROM crm.customers c WHERE c.customer_id IN (SELECT customer_id FROM taken);
+		ALTER TABLE crm_target ADD PRIMARY KEY (customer_id);
+		ANALYZE crm_target;
+		SELECT count(*) INTO n FROM crm_target;
 	ELSE
 		-- the marks this run sees (DELETE, not TRUNCATE: its lock would hold
 		-- every event writer until commit; later marks stay for the next run)
 		DELETE FROM crm.score_dirty;
-		-- every customer: the stages below read crm.customers directly
+		-- every customer: the stages below read crm.customers directly and
+		-- name crm_target only in their incremental branch
 		CREATE TEMP TABLE crm_target (customer_id bigint) ON COMMIT DROP;
-	END IF;
-	ALTER TABLE crm_target ADD PRIMARY KEY (customer_id);
-	ANALYZE crm_target;
-	IF incremental THEN
-		SELECT count(*) INTO n FROM crm_target;
-	ELSE
 		SELECT count(*) INTO n FROM crm.customers;
 	END IF;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'customers', t, n);
@@ -574,7 +575,7 @@ BEGIN
 		SELECT valued.*, %18$s AS health_band
 		FROM valued
 	), ruled AS (
-		SELECT banded.*, (%22$L::text[])[(r_score - 1) * 5 + (f_score + m_score + 1) / 2] AS rfm_segment,
+		SELECT banded.*, (%21$L::text[])[(r_score - 1) * 5 + (f_score + m_score + 1) / 2] AS rfm_segment,
 			%16$s AS tier_and_rule,
 			%17$s AS stage_and_rule
 		FROM banded
@@ -585,8 +586,8 @@ BEGIN
 		(tier_and_rule)[1]::crm.tier AS tier, (tier_and_rule)[2] AS tier_rule, value_score,
 		crm.value_parts(current_part, potential_part, strategic_part) AS value_parts,
 		loyalty_score,
-		CASE WHEN value_score >= %20$L::float8 THEN 'high_value' ELSE 'low_value' END || '_' ||
-		CASE WHEN loyalty_score >= %21$L::float8 THEN 'high_loyalty' ELSE 'low_loyalty' END AS value_quadrant,
+		CASE WHEN value_score >= %19$L::float8 THEN 'high_value' ELSE 'low_value' END || '_' ||
+		CASE WHEN loyalty_score >= %20$L::float8 THEN 'high_loyalty' ELSE 'low_loyalty' END AS value_quadrant,
 		health_score, health_band, health_explanation, health_missing,
 		(stage_and_rule)[1]::crm.lifecycle_stage AS lifecycle_stage, (stage_and_rule)[2] AS lifecycle_rule
 	FROM ruled
@@ -650,7 +651,7 @@ BEGIN
 		r_cuts, f_cuts, m_cuts, clv_margin, clv_years, cur_cuts, pot_cuts, rep_cuts, ten_cuts,
 		w_cur, w_pot, w_str, health[1], health[2], health[3],
 		crm.tier_rules_sql(), crm.lifecycle_rules_sql(as_of), health[4],
-		NULL, high_value, high_loyalty, cells)
+		high_value, high_loyalty, cells)
 	INTO n, n_snapshots, n_staged USING as_of, snap;
 	PERFORM crm.refresh_log_stage(run.run_id, stage, 'scores', t, n);
 
@@ -668,8 +669,7 @@ BEGIN
 									 'stage_changes', n_staged,
 									 -- the weights behind every row's value_parts and health_explanation
 									 'value_weights', jsonb_build_object('current', w_cur, 'potential', w_pot, 'strategic', w_str),
-									 'health_weights', (SELECT jsonb_object_agg(d.dimension, d.weight)
-														FROM crm.health_dimensions_effective d))
+									 'health_weights', health_weights)
 	WHERE r.run_id = run.run_id
 	RETURNING * INTO run;
 	-- Later writes in the caller's transaction are events again.
