@@ -47,8 +47,8 @@ FROM btyd_p GROUP BY customer;
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE b.customer IS NULL OR a.x IS DISTINCT FROM b.x
 			OR abs(a.t_x - b.t_x) > 1e-12 OR abs(a.age - b.age) > 1e-12
-			OR abs(a.monetary - b.monetary) > 1e-9 * greatest(1, b.monetary)
-			OR abs(a.total_amount - b.total_amount) > 1e-9 * greatest(1, b.total_amount)
+			OR abs(a.monetary - b.monetary) > 1e-15 * greatest(1, b.monetary)
+			OR a.total_amount IS DISTINCT FROM b.total_amount::float8
 			OR a.first_purchase IS DISTINCT FROM b.first_purchase
 			OR a.last_purchase IS DISTINCT FROM b.last_purchase) AS mismatches
 FROM btyd_agg a FULL JOIN btyd_brute b USING (customer)
@@ -62,12 +62,17 @@ SELECT count(*) FILTER (WHERE x = 0) > 10 AS has_one_timers, count(*) FILTER (WH
 	   (SELECT count(*) - count(DISTINCT (customer, (purchased_at AT TIME ZONE 'UTC')::date)) FROM btyd_p) > 100 AS has_same_day
 FROM btyd_brute;
 
--- float8 amounts give the same summaries.
+-- float8 amounts give the same summaries, to the bit (amounts are held as exact 0.0001s).
 SELECT count(*) AS float8_mismatches
 FROM (SELECT customer, crm.btyd_summary(purchased_at, amount::float8, '2024-09-30 23:59:59+00', 'week') AS s
 	  FROM btyd_p GROUP BY customer) f
 JOIN btyd_agg a USING (customer)
-WHERE (f.s).x IS DISTINCT FROM a.x OR abs((f.s).monetary - a.monetary) > 1e-9 * greatest(1, a.monetary);
+WHERE (f.s).x IS DISTINCT FROM a.x OR (f.s).monetary IS DISTINCT FROM a.monetary
+   OR (f.s).total_amount IS DISTINCT FROM a.total_amount;
+-- Amounts with more than 4 decimals are rounded half away from zero, as round(amount, 4).
+SELECT (s).total_amount, (s).monetary
+FROM (SELECT crm.btyd_summary(t, a, '2024-01-15 00:00+00', 'day') AS s
+	  FROM (VALUES ('2024-01-01'::timestamptz, 1.00005), ('2024-01-02', 2.00005), ('2024-01-03', -0.00005)) v(t, a)) q;
 
 -- Units: day and month (30.4375 days).
 SELECT bool_and(abs((s).age * 30.4375 - b.age * 7) < 1e-9 AND abs((s).t_x * 30.4375 - b.t_x * 7) < 1e-9) AS month_ok
@@ -115,6 +120,10 @@ SELECT crm.btyd_summary(now(), 'NaN'::numeric, now(), 'week');
 SELECT crm.btyd_summary(now(), 'Infinity'::float8, now(), 'week');
 SELECT crm.btyd_summary(t, 1.0, t, 'week') FROM (VALUES ('2024-01-01'::timestamptz), ('2024-02-01')) v(t);
 \set VERBOSITY default
+-- Amounts of 10^18 or more are refused (they are held exactly, in units of 0.0001).
+SELECT crm.btyd_summary(now(), 1e18::numeric, now(), 'week');
+SELECT crm.btyd_summary(now(), -1e18::float8, now(), 'week');
+SELECT (crm.btyd_summary(now(), 999999999999999999.9999, now(), 'week')).total_amount AS largest_amount;
 
 -- Forced parallel plan: partial aggregates in workers, combined in the leader.
 ANALYZE btyd_p;
@@ -129,7 +138,8 @@ EXPLAIN (COSTS OFF) CREATE TEMP TABLE btyd_par AS
 SELECT crm.btyd_summary(purchased_at, amount, '2024-09-30 23:59:59+00', 'week') AS s FROM btyd_p;
 CREATE TEMP TABLE btyd_par AS
 SELECT crm.btyd_summary(purchased_at, amount, '2024-09-30 23:59:59+00', 'week') AS s FROM btyd_p;
--- Per customer, in parallel: every summary equals the serial one.
+-- Per customer, in parallel: every summary equals the serial one, to the bit
+-- (money is summed exactly, so the order of rows and partial states cannot matter).
 EXPLAIN (COSTS OFF) CREATE TEMP TABLE btyd_par_cust AS
 SELECT customer, crm.btyd_summary(purchased_at, amount, '2024-09-30 23:59:59+00', 'week') AS s
 FROM btyd_p GROUP BY customer;
@@ -138,7 +148,8 @@ SELECT customer, crm.btyd_summary(purchased_at, amount, '2024-09-30 23:59:59+00'
 FROM btyd_p GROUP BY customer;
 SELECT count(*) AS customers,
 	   count(*) FILTER (WHERE (p.s).x IS DISTINCT FROM a.x OR (p.s).t_x IS DISTINCT FROM a.t_x
-						   OR (p.s).age IS DISTINCT FROM a.age OR abs((p.s).monetary - a.monetary) > 1e-9 * greatest(1, a.monetary)
+						   OR (p.s).age IS DISTINCT FROM a.age OR (p.s).monetary IS DISTINCT FROM a.monetary
+						   OR (p.s).total_amount IS DISTINCT FROM a.total_amount
 						   OR (p.s).first_purchase IS DISTINCT FROM a.first_purchase
 						   OR (p.s).last_purchase IS DISTINCT FROM a.last_purchase) AS parallel_mismatches
 FROM btyd_par_cust p JOIN btyd_agg a USING (customer);
@@ -146,7 +157,7 @@ RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_s
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation; RESET enable_hashagg;
 SET max_parallel_workers_per_gather = 0;
 SELECT (p.s).x = (q.s).x AS x_equal, (p.s).t_x = (q.s).t_x AS t_x_equal, (p.s).age = (q.s).age AS age_equal,
-	   abs((p.s).monetary - (q.s).monetary) < 1e-9 * (q.s).monetary AS monetary_equal,
+	   (p.s).monetary = (q.s).monetary AND (p.s).total_amount = (q.s).total_amount AS money_equal,
 	   (p.s).first_purchase = (q.s).first_purchase AND (p.s).last_purchase = (q.s).last_purchase AS times_equal,
 	   (q.s).x = (SELECT count(DISTINCT (purchased_at AT TIME ZONE 'UTC')::date) - 1 FROM btyd_p
 				  WHERE (purchased_at AT TIME ZONE 'UTC')::date <= '2024-09-30') AS x_brute_force

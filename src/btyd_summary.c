@@ -6,7 +6,7 @@
  *
  * The state is the varlena type crm.btyd_state (a flat crm_summary_acc plus
  * as_of and the unit), so parallel query and Citus can ship and combine it.
- * It starts as one 64-byte cache line: purchases arriving in time order
+ * It starts as two 64-byte cache lines: purchases arriving in time order
  * append one- or two-byte day gaps, so most customers never outgrow it. The
  * transition function updates it in place and only copies it into a bigger
  * power-of-two block when it fills up.
@@ -34,7 +34,7 @@ typedef struct BtydState
 } BtydState;
 
 #define BTYD_STATE_HEADER (offsetof(BtydState, acc) + offsetof(crm_summary_acc, data))
-#define BTYD_STATE_MIN_SIZE 64	/* one cache line: most customers fit */
+#define BTYD_STATE_MIN_SIZE 128	/* 64 bytes of days: most customers fit */
 
 PG_FUNCTION_INFO_V1(btyd_state_in);
 PG_FUNCTION_INFO_V1(btyd_state_out);
@@ -139,7 +139,7 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 /* Builds a state from days (sorted here) and totals: the in and recv functions. */
 static BtydState *
 StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
-			  int64 first_time, int64 last_time, double first_amount, double total)
+			  int64 first_time, int64 last_time, crm_money first_amount, crm_money total)
 {
 	int64		need;
 	BtydState  *state;
@@ -156,9 +156,20 @@ StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
 	return state;
 }
 
+/* Raises the error for an amount crm_money cannot hold. */
+static void
+AmountOutOfRange(const char *amount)
+{
+	ereport(ERROR,
+			(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+			 errmsg("amount %s is out of range for crm.btyd_summary", amount),
+			 errdetail("Amounts must be finite and below 10^18 in magnitude; they are held exactly in units of 0.0001."),
+			 errhint("Check the purchase amounts, or convert them to a larger currency unit.")));
+}
+
 /* Shared body of the transition functions: amount already converted. */
 static Datum
-SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
+SummaryStep(FunctionCallInfo fcinfo, crm_money amount, bool amount_null)
 {
 	MemoryContext aggcontext;
 	BtydState  *state;
@@ -203,7 +214,6 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	if (CrmTimestampDay(ts, "purchase time") > as_of_day)
 		PG_RETURN_POINTER(state);
-	CrmCheckFinite(amount, "amount");
 
 	/* a full state is copied into a bigger one, which PostgreSQL then keeps */
 	need = crm_summary_acc_add(&state->acc, StateCap(state), ts, amount, &hashed);
@@ -216,13 +226,41 @@ SummaryStep(FunctionCallInfo fcinfo, double amount, bool amount_null)
 	PG_RETURN_POINTER(state);
 }
 
+/* A float8 amount as crm_money (rounded to 0.0001); errors when out of range. */
+static crm_money
+Float8Money(double amount)
+{
+	crm_money	m;
+
+	CrmCheckFinite(amount, "amount");
+	if (!crm_money_from_double(amount, &m))
+		AmountOutOfRange(psprintf("%g", amount));
+	return m;
+}
+
 /* Transition: btyd_summary_step(state, time, amount numeric, as_of, unit). */
 Datum
 btyd_summary_step(PG_FUNCTION_ARGS)
 {
 	bool		amount_null = PG_ARGISNULL(2);
-	double		amount = amount_null ? 0.0 : CrmNumericToDouble(PG_GETARG_DATUM(2), "amount");
+	crm_money	amount = 0;
 
+	if (!amount_null)
+	{
+		Datum		num = PG_GETARG_DATUM(2);
+		int128		scaled = 0;
+		int			dscale;
+
+		/* more than 4 decimals: rounded half away from zero, as round(amount, 4) */
+		bool		ok = CrmNumericToScaled(num, &scaled, &dscale, "amount") ||
+			CrmNumericToScaled(DirectFunctionCall2(numeric_round, num, Int32GetDatum(4)),
+							   &scaled, &dscale, "amount");
+
+		if (!ok || scaled <= -(int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS) ||
+			scaled >= (int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS))
+			AmountOutOfRange(DatumGetCString(DirectFunctionCall1(numeric_out, num)));
+		amount = scaled;
+	}
 	return SummaryStep(fcinfo, amount, amount_null);
 }
 
@@ -232,7 +270,7 @@ btyd_summary_step_float8(PG_FUNCTION_ARGS)
 {
 	bool		amount_null = PG_ARGISNULL(2);
 
-	return SummaryStep(fcinfo, amount_null ? 0.0 : PG_GETARG_FLOAT8(2), amount_null);
+	return SummaryStep(fcinfo, amount_null ? 0 : Float8Money(PG_GETARG_FLOAT8(2)), amount_null);
 }
 
 /* Combine: merges two partial states (parallel workers, Citus shards). */
@@ -315,7 +353,10 @@ StateDays(const BtydState *state)
 	return days;
 }
 
-/* Text form: as_of_day,unit_days,first_time,last_time,first_day_amount,total_amount:day day ... */
+/*
+ * Text form: as_of_day,unit_days,first_time,last_time,first_day_amount,total_amount:day day ...
+ * with the amounts as integers of 0.0001.
+ */
 Datum
 btyd_state_out(PG_FUNCTION_ARGS)
 {
@@ -325,10 +366,10 @@ btyd_state_out(PG_FUNCTION_ARGS)
 	int32		i;
 
 	initStringInfo(&buf);
-	appendStringInfo(&buf, "%d,%.17g,%lld,%lld,%.17g,%.17g:", StateAsOfDay(state),
+	appendStringInfo(&buf, "%d,%.17g,%lld,%lld,%s,%s:", StateAsOfDay(state),
 					 StateUnitDays(state), (long long) state->acc.first_time,
-					 (long long) state->acc.last_time, state->acc.first_day_amount,
-					 state->acc.total_amount);
+					 (long long) state->acc.last_time, CrmInt128Text(state->acc.first_day_amount),
+					 CrmInt128Text(state->acc.total_amount));
 	for (i = 0; i < state->acc.ndays; i++)
 		appendStringInfo(&buf, i == 0 ? "%d" : " %d", days[i]);
 	PG_RETURN_CSTRING(buf.data);
@@ -340,19 +381,23 @@ btyd_state_in(PG_FUNCTION_ARGS)
 {
 	char	   *str = PG_GETARG_CSTRING(0);
 	int			as_of_day;
-	double		unit_days, first_amount, total;
+	double		unit_days;
+	int128		first_amount,
+				total;
 	long long	first_time, last_time;
 	int			consumed = 0;
-	char	   *p;
+	const char *p;
 	int32	   *days;
 	int32		ndays = 0;
 
-	if (sscanf(str, "%d,%lf,%lld,%lld,%lf,%lf:%n", &as_of_day, &unit_days, &first_time,
-			   &last_time, &first_amount, &total, &consumed) != 6 || consumed == 0)
+	if (sscanf(str, "%d,%lf,%lld,%lld,%n", &as_of_day, &unit_days, &first_time,
+			   &last_time, &consumed) != 4 || consumed == 0 ||
+		(p = str + consumed, !CrmParseInt128(&p, &first_amount)) || *p++ != ',' ||
+		!CrmParseInt128(&p, &total) || *p++ != ':')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-				 errmsg("invalid input syntax for type crm.btyd_state: \"%s\"", str)));
-	p = str + consumed;
+				 errmsg("invalid input syntax for type crm.btyd_state: \"%s\"", str),
+				 errdetail("Expected as_of_day,unit_days,first_time,last_time,first_day_amount,total_amount:day day ..., with amounts in units of 0.0001.")));
 	days = palloc(sizeof(int32) * (strlen(p) / 2 + 1));	/* a day takes >= 2 chars but the last */
 	while (*p)
 	{
@@ -372,6 +417,24 @@ btyd_state_in(PG_FUNCTION_ARGS)
 									first_amount, total));
 }
 
+/* Sends an amount as its high and low 64 bits. */
+static void
+SendMoney(StringInfo buf, crm_money m)
+{
+	pq_sendint64(buf, (int64) (m >> 64));
+	pq_sendint64(buf, (int64) (uint64) m);
+}
+
+/* Reads an amount written by SendMoney. */
+static crm_money
+GetMoney(StringInfo buf)
+{
+	int64		hi = pq_getmsgint64(buf);
+	uint64		lo = (uint64) pq_getmsgint64(buf);
+
+	return (crm_money) (((uint128) (uint64) hi << 64) | lo);
+}
+
 /* Binary send: header fields, then the distinct days ascending. */
 Datum
 btyd_state_send(PG_FUNCTION_ARGS)
@@ -386,8 +449,8 @@ btyd_state_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, StateUnitDays(state));
 	pq_sendint64(&buf, state->acc.first_time);
 	pq_sendint64(&buf, state->acc.last_time);
-	pq_sendfloat8(&buf, state->acc.first_day_amount);
-	pq_sendfloat8(&buf, state->acc.total_amount);
+	SendMoney(&buf, state->acc.first_day_amount);
+	SendMoney(&buf, state->acc.total_amount);
 	pq_sendint32(&buf, state->acc.ndays);
 	for (i = 0; i < state->acc.ndays; i++)
 		pq_sendint32(&buf, days[i]);
@@ -403,8 +466,8 @@ btyd_state_recv(PG_FUNCTION_ARGS)
 	double		unit_days = pq_getmsgfloat8(buf);
 	int64		first_time = pq_getmsgint64(buf);
 	int64		last_time = pq_getmsgint64(buf);
-	double		first_amount = pq_getmsgfloat8(buf);
-	double		total = pq_getmsgfloat8(buf);
+	crm_money	first_amount = GetMoney(buf);
+	crm_money	total = GetMoney(buf);
 	int32		ndays = pq_getmsgint(buf, 4);
 	int32	   *days;
 	int32		i;

@@ -83,25 +83,6 @@ AddToState(ExactSumState *state, int128 v, int dscale)
 	state->dscale = Max(state->dscale, dscale);
 }
 
-/* Decimal text of an int128. */
-static char *
-Int128Text(int128 v)
-{
-	char		buf[48];
-	char	   *p = buf + sizeof(buf) - 1;
-	uint128		u = v < 0 ? -(uint128) v : (uint128) v;
-
-	*p = '\0';
-	do
-	{
-		*--p = '0' + (int) (u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		*--p = '-';
-	return pstrdup(p);
-}
-
 /* A numeric equal to sum * 10^-4, shown with dscale decimals (4 if digits below are nonzero). */
 static Numeric
 ScaledToNumeric(int128 sum, int dscale)
@@ -126,7 +107,7 @@ ScaledToNumeric(int128 sum, int dscale)
 	if (q >= PG_INT64_MIN && q <= PG_INT64_MAX)
 		return int64_div_fast_to_numeric((int64) q, dscale);
 	/* beyond int64: through text, with the decimal point put in */
-	digits = Int128Text(q);
+	digits = CrmInt128Text(q);
 	len = strlen(digits);
 	initStringInfo(&buf);
 	if (dscale == 0)
@@ -157,7 +138,7 @@ exact_sum_state_out(PG_FUNCTION_ARGS)
 {
 	ExactSumState *state = (ExactSumState *) PG_GETARG_POINTER(0);
 
-	PG_RETURN_CSTRING(psprintf("%d:%s", state->dscale, Int128Text(StateSum(state))));
+	PG_RETURN_CSTRING(psprintf("%d:%s", state->dscale, CrmInt128Text(StateSum(state))));
 }
 
 /* Text input (inverse of exact_sum_state_out). */
@@ -168,8 +149,7 @@ exact_sum_state_in(PG_FUNCTION_ARGS)
 	int			dscale;
 	int			consumed = 0;
 	const char *p;
-	bool		negative;
-	int128		sum = 0;
+	int128		sum;
 
 	if (sscanf(str, "%d:%n", &dscale, &consumed) != 1 || consumed == 0)
 		ereport(ERROR,
@@ -178,22 +158,10 @@ exact_sum_state_in(PG_FUNCTION_ARGS)
 				 errdetail("Expected scale:sum, e.g. 2:123400 for 12.34.")));
 	CheckStateScale(dscale);
 	p = str + consumed;
-	negative = *p == '-';
-	if (negative)
-		p++;
-	if (*p == '\0')
+	if (!CrmParseInt128(&p, &sum) || *p != '\0')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
 				 errmsg("invalid input syntax for type crm.exact_sum_state: \"%s\"", str)));
-	for (; *p; p++)
-	{
-		if (*p < '0' || *p > '9' ||
-			__builtin_mul_overflow(sum, 10, &sum) ||
-			__builtin_add_overflow(sum, negative ? -(*p - '0') : (*p - '0'), &sum))
-			ereport(ERROR,
-					(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),
-					 errmsg("invalid input syntax for type crm.exact_sum_state: \"%s\"", str)));
-	}
 	PG_RETURN_POINTER(NewState(CurrentMemoryContext, dscale, sum));
 }
 

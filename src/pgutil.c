@@ -238,3 +238,46 @@ CrmNumericToScaled(Datum num, int128 *scaled, int *dscale, const char *argname)
 	*dscale = Min(np.dscale, 4);
 	return ok;
 }
+
+/* Decimal text of an int128, palloc'd. */
+char *
+CrmInt128Text(int128 v)
+{
+	char		buf[48];
+	char	   *p = buf + sizeof(buf) - 1;
+	uint128		u = v < 0 ? -(uint128) v : (uint128) v;
+
+	*p = '\0';
+	do
+	{
+		*--p = '0' + (int) (u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--p = '-';
+	return pstrdup(p);
+}
+
+/*
+ * Parses an optional '-' and decimal digits at *p into *v, advancing *p past
+ * them. False when there is no digit or the value overflows an int128.
+ */
+bool
+CrmParseInt128(const char **p, int128 *v)
+{
+	const char *s = *p;
+	bool		negative = *s == '-';
+	int128		acc = 0;
+
+	if (negative)
+		s++;
+	if (*s < '0' || *s > '9')
+		return false;
+	for (; *s >= '0' && *s <= '9'; s++)
+		if (__builtin_mul_overflow(acc, 10, &acc) ||
+			__builtin_add_overflow(acc, negative ? -(*s - '0') : (*s - '0'), &acc))
+			return false;
+	*p = s;
+	*v = acc;
+	return true;
+}

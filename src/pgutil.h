@@ -39,6 +39,12 @@ extern double CrmNumericToDouble(Datum num, const char *argname);
 /* A numeric times 10^4 as an exact int128 (display scale capped at 4); false if it does not fit. */
 extern bool CrmNumericToScaled(Datum num, int128 *scaled, int *dscale, const char *argname);
 
+/* Decimal text of an int128, palloc'd. */
+extern char *CrmInt128Text(int128 v);
+
+/* Parses [-]digits at *p into an int128 and advances *p; false if none or on overflow. */
+extern bool CrmParseInt128(const char **p, int128 *v);
+
 /* Raises an error unless v is finite; names the argument. */
 extern void CrmCheckFinite(double v, const char *argname);
 

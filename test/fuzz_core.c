@@ -253,7 +253,7 @@ FuzzSummary(FuzzInput *in)
 				j;
 	int64_t		first = 0,
 				last = 0;
-	double		first_amount = 0.0;
+	crm_money	first_amount = 0;
 	size_t		need;
 	int			hashed;
 
@@ -281,7 +281,7 @@ FuzzSummary(FuzzInput *in)
 	{
 		FuzzAcc    *a = &part[(w >> (i % 24)) & 1];
 
-		while ((need = crm_summary_acc_add(a->acc, a->cap, time[i], 1.0, &hashed)) != 0)
+		while ((need = crm_summary_acc_add(a->acc, a->cap, time[i], CRM_MONEY_UNITS, &hashed)) != 0)
 			FuzzGrow(a, need, hashed, exact);
 	}
 	need = crm_summary_merge_need(part[0].acc, part[1].acc, &hashed);
@@ -309,9 +309,9 @@ FuzzSummary(FuzzInput *in)
 			last = time[i];
 	}
 	for (i = 0; i < n; i++)
-		first_amount += (day[i] == distinct[0]);
+		first_amount += (day[i] == distinct[0]) ? CRM_MONEY_UNITS : 0;
 	if (part[0].acc->ndays != nd || part[0].acc->first_time != first ||
-		part[0].acc->last_time != last || part[0].acc->total_amount != (double) n ||
+		part[0].acc->last_time != last || part[0].acc->total_amount != (crm_money) n * CRM_MONEY_UNITS ||
 		part[0].acc->first_day_amount != first_amount)
 		__builtin_trap();
 	crm_summary_acc_days(part[0].acc, got);
@@ -326,7 +326,8 @@ FuzzSummary(FuzzInput *in)
 
 		if (back == NULL)
 			abort();
-		crm_summary_acc_load(back, got, nd, first, last, first_amount, (double) n);
+		crm_summary_acc_load(back, got, nd, first, last, first_amount,
+							 (crm_money) n * CRM_MONEY_UNITS);
 		if (!crm_summary_compute(back, base + (1 << 21), 7.0, &s1) ||
 			!crm_summary_compute(part[0].acc, base + (1 << 21), 7.0, &s2) ||
 			memcmp(&s1, &s2, sizeof(s1)) != 0)

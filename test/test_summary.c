@@ -7,6 +7,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -60,8 +61,10 @@ AddGrowing(Acc *a, int64_t time, double amount)
 {
 	size_t		need;
 	int			hashed;
+	crm_money	m = 0;
 
-	while ((need = crm_summary_acc_add(a->acc, a->cap, time, amount, &hashed)) != 0)
+	CHECK(crm_money_from_double(amount, &m));
+	while ((need = crm_summary_acc_add(a->acc, a->cap, time, m, &hashed)) != 0)
 		Grow(a, need, hashed);
 }
 
@@ -103,14 +106,17 @@ CheckReload(const crm_summary_acc *acc, int32_t as_of, double unit)
 	free(back.acc);
 }
 
-/* Brute force: sort days, merge duplicates, compute the summary directly. */
+/*
+ * Brute force: sort days, merge duplicates, compute the summary directly.
+ * Amounts are whole cents, summed as integers, so the money is exact.
+ */
 static void
-BruteForce(const int32_t *day, const double *amt, int n, int32_t as_of,
+BruteForce(const int32_t *day, const int64_t *cents, int n, int32_t as_of,
 		   double unit, crm_summary *out, int *nonempty)
 {
 	int			i, j, distinct = 0;
 	int32_t		first = 0, last = 0;
-	double		first_amt = 0, total = 0;
+	int64_t		first_amt = 0, total = 0;
 
 	*nonempty = 0;
 	for (i = 0; i < n; i++)
@@ -120,14 +126,14 @@ BruteForce(const int32_t *day, const double *amt, int n, int32_t as_of,
 		if (!*nonempty || day[i] > last)
 			last = day[i];
 		*nonempty = 1;
-		total += amt[i];
+		total += cents[i];
 	}
 	for (i = 0; i < n; i++)
 	{
 		int			seen = 0;
 
 		if (day[i] == first)
-			first_amt += amt[i];
+			first_amt += cents[i];
 		for (j = 0; j < i; j++)
 			if (day[j] == day[i])
 				seen = 1;
@@ -136,8 +142,9 @@ BruteForce(const int32_t *day, const double *amt, int n, int32_t as_of,
 	out->x = distinct - 1;
 	out->tx = (last - first) / unit;
 	out->T = (as_of - first) / unit;
-	out->total_amount = total;
-	out->monetary = distinct > 1 ? (total - first_amt) / (distinct - 1) : 0;
+	out->total_amount = (double) (total * 100) / CRM_MONEY_UNITS;
+	out->monetary = distinct > 1 ?
+		(double) ((total - first_amt) * 100) / ((double) CRM_MONEY_UNITS * (distinct - 1)) : 0;
 }
 
 /* A time on `day`, `usecs` into it. */
@@ -171,6 +178,7 @@ main(void)
 	static int32_t day[MAXP];
 	static int64_t time[MAXP];
 	static double amt[MAXP];
+	static int64_t cents[MAXP];
 	static int	order[MAXP];
 	int			trial;
 
@@ -186,6 +194,8 @@ main(void)
 		int			by_range = (trial % 5 == 0);	/* each part a time range, as block ranges */
 		Acc			part[4];
 		Acc			total;
+		Acc			serial;
+		crm_summary again;
 		crm_summary got, want;
 		int64_t		first_time = 0, last_time = 0;
 		int			i, nonempty;
@@ -194,7 +204,8 @@ main(void)
 		{
 			day[i] = base + (int32_t) (NextRand() % span);
 			time[i] = TimeOn(day[i], (int64_t) (NextRand() % 86400) * 1000000);
-			amt[i] = (NextRand() % 100000) / 100.0;
+			cents[i] = (int64_t) (NextRand() % 100000);
+			amt[i] = cents[i] / 100.0;	/* mostly not a binary fraction */
 			order[i] = i;
 			if (i == 0 || time[i] < first_time)
 				first_time = time[i];
@@ -225,7 +236,7 @@ main(void)
 				order[k] = t;
 			}
 		for (i = 0; i < parts; i++)
-			part[i] = NewAcc(16);	/* the glue's smallest state */
+			part[i] = NewAcc(16);	/* smaller than the glue's 64 bytes: more growth */
 		for (i = 0; i < n; i++)
 		{
 			int			k = by_range ? (int) ((int64_t) i * parts / n) : (int) (NextRand() % parts);
@@ -241,13 +252,21 @@ main(void)
 			MergeGrowing(&total, &part[k]);
 			free(part[k].acc);
 		}
-		BruteForce(day, amt, n, as_of, unit, &want, &nonempty);
+		BruteForce(day, cents, n, as_of, unit, &want, &nonempty);
 		CHECK(crm_summary_compute(total.acc, as_of, unit, &got) == nonempty);
 		CHECK_CLOSE(got.x, want.x, 0, 0);
 		CHECK_CLOSE(got.tx, want.tx, 1e-12, 0);
 		CHECK_CLOSE(got.T, want.T, 1e-12, 0);
-		CHECK_CLOSE(got.monetary, want.monetary, 1e-9, 1e-9);
-		CHECK_CLOSE(got.total_amount, want.total_amount, 1e-9, 1e-9);
+		/* exact money: the same bits as the integer brute force */
+		CHECK(got.monetary == want.monetary);
+		CHECK(got.total_amount == want.total_amount);
+		/* any order of rows and merges gives the same bits (here: one part, reversed) */
+		serial = NewAcc(16);
+		for (i = n - 1; i >= 0; i--)
+			AddGrowing(&serial, time[i], amt[i]);
+		CHECK(crm_summary_compute(serial.acc, as_of, unit, &again) == nonempty);
+		CHECK(memcmp(&got, &again, sizeof(got)) == 0);
+		free(serial.acc);
 		CHECK(total.acc->first_time == first_time);
 		CHECK(total.acc->last_time == last_time);
 		/* in time order a customer's days stay a compact list */
@@ -341,6 +360,24 @@ main(void)
 		CheckReload(rev.acc, 100001, 1.0);
 		free(rev.acc);
 		free(fwd.acc);
+	}
+
+	/* Money: rounded half away from zero to 10^-4; out of range refused. */
+	{
+		crm_money	m = 0;
+
+		CHECK(crm_money_from_double(12.34, &m) && m == 123400);
+		CHECK(crm_money_from_double(-0.1, &m) && m == -1000);
+		CHECK(crm_money_from_double(0.00016, &m) && m == 2);
+		CHECK(crm_money_from_double(-0.00016, &m) && m == -2);
+		CHECK(crm_money_from_double(0.00004, &m) && m == 0);
+		CHECK(crm_money_from_double(123456789012.5, &m) && m == (crm_money) 1234567890125000);
+		CHECK(crm_money_from_double(5e17, &m) && m == (crm_money) 5000000000000000000 * 1000);
+		CHECK(!crm_money_from_double(1e18, &m));
+		CHECK(!crm_money_from_double(-1e18, &m));
+		CHECK(!crm_money_from_double(NAN, &m));
+		CHECK(!crm_money_from_double(INFINITY, &m));
+		CHECK(!crm_money_from_double(-INFINITY, &m));
 	}
 
 	/* Sorting for a reload: ascending, repeats dropped; sorted input untouched. */

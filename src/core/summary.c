@@ -7,6 +7,7 @@
  */
 #include "summary.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -167,7 +168,7 @@ InsertDays(crm_summary_acc *dst, const crm_summary_acc *src)
  */
 static void
 NoteBounds(crm_summary_acc *acc, int32_t acc_first_day, int64_t first_time,
-		   int64_t last_time, double first_day_amount, double total_amount)
+		   int64_t last_time, crm_money first_day_amount, crm_money total_amount)
 {
 	int32_t		first_day = crm_summary_day(first_time);
 
@@ -180,6 +181,15 @@ NoteBounds(crm_summary_acc *acc, int32_t acc_first_day, int64_t first_time,
 	if (last_time > acc->last_time)
 		acc->last_time = last_time;
 	acc->total_amount += total_amount;
+}
+
+int
+crm_money_from_double(double amount, crm_money *out)
+{
+	if (!(fabs(amount) < CRM_MONEY_MAX_AMOUNT))	/* also NaN */
+		return 0;
+	*out = (crm_money) round(amount * CRM_MONEY_UNITS);
+	return 1;
 }
 
 int32_t
@@ -199,7 +209,7 @@ crm_summary_acc_init(crm_summary_acc *acc)
 }
 
 size_t
-crm_summary_acc_add(crm_summary_acc *acc, size_t cap, int64_t time, double amount,
+crm_summary_acc_add(crm_summary_acc *acc, size_t cap, int64_t time, crm_money amount,
 					int *hashed)
 {
 	int32_t		day = crm_summary_day(time);
@@ -429,7 +439,7 @@ crm_summary_list_need(const int32_t *days, int32_t n)
 void
 crm_summary_acc_load(crm_summary_acc *acc, const int32_t *days, int32_t n,
 					 int64_t first_time, int64_t last_time,
-					 double first_day_amount, double total_amount)
+					 crm_money first_day_amount, crm_money total_amount)
 {
 	uint8_t    *p = acc->data;
 	int32_t		i;
@@ -459,8 +469,8 @@ crm_summary_compute(const crm_summary_acc *acc, int32_t as_of_day,
 	out->x = (double) (acc->ndays - 1);
 	out->tx = (double) (crm_summary_day(acc->last_time) - first_day) / unit_days;
 	out->T = (double) (as_of_day - first_day) / unit_days;
-	out->total_amount = acc->total_amount;
+	out->total_amount = (double) acc->total_amount / CRM_MONEY_UNITS;
 	out->monetary = acc->ndays > 1 ?
-		(acc->total_amount - acc->first_day_amount) / out->x : 0.0;
+		(double) (acc->total_amount - acc->first_day_amount) / (CRM_MONEY_UNITS * out->x) : 0.0;
 	return 1;
 }

@@ -19,6 +19,9 @@
  * When the buffer is too small the accumulator is left unchanged and the
  * caller copies it into a bigger one (crm_summary_acc_copy) and retries.
  *
+ * Amounts are exact integers of 10^-4 (crm_money), so a summary does not
+ * depend on the order in which purchases or partial states arrive.
+ *
  *-------------------------------------------------------------------------
  */
 #ifndef CRM_CORE_SUMMARY_H
@@ -29,6 +32,12 @@
 
 #define CRM_SUMMARY_DAY_USECS INT64_C(86400000000)
 
+/* Money as an exact integer of 10^-4, 8-byte aligned like PostgreSQL's int128. */
+__extension__ typedef __int128 crm_money __attribute__((aligned(8)));
+
+#define CRM_MONEY_UNITS 10000	/* crm_money units per currency unit */
+#define CRM_MONEY_MAX_AMOUNT 1e18	/* largest |amount| of one purchase */
+
 typedef struct crm_summary_acc
 {
 	int32_t		ndays;			/* distinct purchase days seen */
@@ -36,8 +45,8 @@ typedef struct crm_summary_acc
 	uint32_t	hashed:1;		/* 0 = list of day gaps, 1 = hash set of days */
 	int64_t		first_time;		/* earliest purchase, microseconds */
 	int64_t		last_time;		/* latest purchase, microseconds */
-	double		first_day_amount;	/* amount spent on the first day */
-	double		total_amount;	/* amount spent on all days */
+	crm_money	first_day_amount;	/* amount spent on the first day */
+	crm_money	total_amount;	/* amount spent on all days */
 	uint8_t		data[];			/* list or hash, see above */
 } crm_summary_acc;
 
@@ -49,6 +58,12 @@ typedef struct crm_summary
 	double		monetary;		/* mean spend per repeat day (0 when x = 0) */
 	double		total_amount;	/* spend over all days, first included */
 } crm_summary;
+
+/*
+ * One purchase's amount as crm_money, rounded half away from zero to 10^-4.
+ * 0 when it is not finite or CRM_MONEY_MAX_AMOUNT or more in magnitude.
+ */
+int			crm_money_from_double(double amount, crm_money *out);
 
 /* The day of a time in microseconds (floor division). */
 int32_t		crm_summary_day(int64_t time);
@@ -62,7 +77,7 @@ void		crm_summary_acc_init(crm_summary_acc *acc);
  * that copy must take.
  */
 size_t		crm_summary_acc_add(crm_summary_acc *acc, size_t cap, int64_t time,
-								double amount, int *hashed);
+								crm_money amount, int *hashed);
 
 /* Capacity and form dst needs before crm_summary_acc_merge(dst, src). */
 size_t		crm_summary_merge_need(const crm_summary_acc *dst, const crm_summary_acc *src,
@@ -87,7 +102,7 @@ int64_t		crm_summary_list_need(const int32_t *days, int32_t n);
 /* Sets acc to the strictly ascending days[n] and the given totals (list form). */
 void		crm_summary_acc_load(crm_summary_acc *acc, const int32_t *days, int32_t n,
 								 int64_t first_time, int64_t last_time,
-								 double first_day_amount, double total_amount);
+								 crm_money first_day_amount, crm_money total_amount);
 
 /* Computes the summary as of `as_of_day` in units of `unit_days`; 0 if empty. */
 int			crm_summary_compute(const crm_summary_acc *acc, int32_t as_of_day,
