@@ -30,6 +30,8 @@
 /* Scaled parameters beyond these ran off to a boundary. */
 #define RUNOFF_HI 1e4
 #define RUNOFF_LO 1e-4
+/* A start stops after this many accepted iterates in a row running off. */
+#define RUNOFF_PATIENCE 6
 #define MAX_STARTS 3
 /* Above this many patterns, start values come from a systematic subsample. */
 #define SUBSAMPLE_MIN 60000
@@ -224,6 +226,8 @@ typedef struct FitCtx
 	int			periods;
 	int			(*cancel) (void);	/* caller's cancel poll, or NULL */
 	int			cancelled;		/* set once cancel() returned nonzero */
+	double		prev[CRM_MAX_PARAMS];	/* RunoffWatch: the previous iterate */
+	int			runoff_iters;	/* RunoffWatch: iterates in a row running off */
 } FitCtx;
 
 /* Log-likelihood (scaled data) and its gradient in the scaled parameters. */
@@ -291,6 +295,43 @@ InsideRunoff(const double *theta, int np)
 }
 
 /*
+ * Stops a start that keeps running off: after RUNOFF_PATIENCE accepted
+ * iterates in a row with a parameter beyond the run-off thresholds and
+ * moving further out. Diagnose() rejects such a point anyway, and the
+ * likelihood gets costly out there (Pareto/NBD's series converge slowly
+ * for huge s and beta: a degenerate fit took minutes).
+ */
+static int
+RunoffWatch(const double *theta, void *vctx)
+{
+	FitCtx	   *c = vctx;
+	int			out = 0,
+				i;
+
+	for (i = 0; i < c->np; i++)
+		if ((theta[i] > log(RUNOFF_HI) && theta[i] > c->prev[i]) ||
+			(theta[i] < log(RUNOFF_LO) && theta[i] < c->prev[i]))
+			out = 1;
+	memcpy(c->prev, theta, sizeof(double) * c->np);
+	c->runoff_iters = out ? c->runoff_iters + 1 : 0;
+	return c->runoff_iters >= RUNOFF_PATIENCE;
+}
+
+/*
+ * BFGS from theta with the run-off watch. A start already beyond the
+ * thresholds (a polish of a subsample's run-off) needs two more outward
+ * steps to stop.
+ */
+static int
+Minimize(FitCtx *c, double *theta, double *hinv, int max_iter, double tol, crm_optim_result *res)
+{
+	memcpy(c->prev, theta, sizeof(double) * c->np);
+	c->runoff_iters = InsideRunoff(theta, c->np) ? 0 : RUNOFF_PATIENCE - 2;
+	return crm_bfgs_minimize(FitObjective, RunoffWatch, c, c->np, theta, hinv, max_iter, tol,
+							 2.0, res);
+}
+
+/*
  * Runs BFGS from each start until one converges inside the thresholds;
  * keeps the best. Returns 0, or -1 when no start could be evaluated.
  */
@@ -311,7 +352,7 @@ MultiStart(FitCtx *c, const double starts[][CRM_MAX_PARAMS], int nstarts,
 
 		for (i = 0; i < c->np; i++)
 			th[i] = log(starts[s][i]);
-		if (crm_bfgs_minimize(FitObjective, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0 || c->cancelled)
+		if (Minimize(c, th, h, max_iter, tol, &res) != 0 || c->cancelled)
 		{
 			if (c->cancelled)
 				return -1;
@@ -578,7 +619,7 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	{
 		int			it = res.iterations;
 
-		rc = crm_bfgs_minimize(FitObjective, c, c->np, theta, hinv, max_iter, tol, 2.0, &res);
+		rc = Minimize(c, theta, hinv, max_iter, tol, &res);
 		res.iterations += it;
 	}
 	if (sub != NULL && sub->cancelled)
@@ -596,7 +637,20 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	}
 	for (i = 0; i < c->np; i++)
 		par[i] = exp(theta[i]);
-	out->loglik = StandardErrors(c, par, se);	/* scaled data: callers convert */
+	st = Diagnose(c->kind, par, out->message, sizeof(out->message));
+	/* a diagnosed fit is an error: no standard errors (costly where it ran off) */
+	if (st == CRM_OK)
+		out->loglik = StandardErrors(c, par, se);	/* scaled data: callers convert */
+	else
+	{
+		/* LL from the objective at theta (-LL / wsum + penalty): no extra evaluation */
+		double		pen = 0.0;
+
+		for (i = 0; i < c->np; i++)
+			pen += c->penalizer * par[i] * par[i];
+		out->loglik = -(res.f - pen) * c->wsum;
+		memset(se, 0, sizeof(se));
+	}
 	for (i = 0; i < c->np; i++)
 	{
 		out->params[i] = par[i] * scale[i];
@@ -604,7 +658,6 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	}
 	out->iterations = res.iterations;
 	out->converged = res.converged;
-	st = Diagnose(c->kind, par, out->message, sizeof(out->message));
 	if (st == CRM_OK && !res.converged)
 		SetMsg(out->message, sizeof(out->message),
 			   "%s: not converged after %d iterations (largest gradient %.3g); the estimates may be "
