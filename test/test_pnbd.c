@@ -577,6 +577,26 @@ TestExtremes(void)
 						CHECK(crm_pnbd_dert_core(par, 0.002, d[0], d[1], d[2], &dv) == 0 &&
 							  isfinite(dv) && dv >= 0);
 					}
+	/*
+	 * alpha and beta 334 orders of magnitude apart (a fuzz finding: the
+	 * quadrature's upper end log((alpha + t1) / alpha) overflowed, so did
+	 * expm1 in its integrand). s = beta: mu is 1 for everyone, and with
+	 * T = 1.5e-18 the likelihood of (0, 0, T) is (alpha / (alpha + T))^r to
+	 * 1e-18 relative, so LL and d/dr, d/dalpha are closed forms.
+	 */
+	{
+		double		r = 0.0354,
+					a = 3.16e-294,
+					T = 1.5e-18;
+		double		par[4] = {r, a, 1.65e40, 1.65e40};
+		double		g[4];
+
+		CHECK_CLOSE(crm_pnbd_loglik(par, 0, 0, T, g), r * (log(a) - log(a + T)), 1e-14, 0);
+		CHECK_CLOSE(g[0], log(a) - log(a + T), 1e-12, 0);
+		CHECK_CLOSE(g[1], r * (1.0 / a - 1.0 / (a + T)), 1e-12, 0);
+		CHECK(isfinite(g[2]) && isfinite(g[3]));
+		CHECK_CLOSE(crm_pnbd_loglik(par, 0, 0, T, NULL), r * (log(a) - log(a + T)), 1e-14, 0);
+	}
 	/* s == 1 and alpha == beta: closed-form limits */
 	{
 		double		par[4] = {0.6, 8.0, 1.0, 8.0};

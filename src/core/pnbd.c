@@ -482,6 +482,16 @@ typedef struct TailQuadCtx
 	double		logs;			/* log(s) */
 } TailQuadCtx;
 
+/*
+ * base * (e^v - 1) without overflow: v passes 709 when alpha and beta are
+ * hundreds of orders of magnitude apart (e.g. alpha 1e-294, beta 1e40).
+ */
+static inline double
+GrowBy(double base, double v)
+{
+	return v < 700.0 ? base * expm1(v) : exp(v + log(base)) - base;
+}
+
 /* log of f(tau) (m + tau) / T1(t) at v, with slope and d log f / d par. */
 static double
 TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
@@ -489,7 +499,6 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	const TailQuadCtx *q = (const TailQuadCtx *) vctx;
 	const PnbdCtx *c = q->c;
 	const PnbdPoint *pt = q->pt;
-	double		em1 = expm1(v);
 	double		apt;			/* alpha + tau */
 	double		bpt;			/* beta + tau */
 	double		dl;				/* log of (alpha + tau) / (alpha + t) or the beta one */
@@ -500,7 +509,7 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	/* the log ratios by log1p: they are multiplied by r + x, maybe 1e5 */
 	if (q->form == 1)
 	{
-		double		grow = (c->beta + pt->t) * em1;	/* tau - t */
+		double		grow = GrowBy(c->beta + pt->t, v);	/* tau - t */
 
 		bpt = (c->beta + pt->t) + grow;
 		apt = (c->alpha + pt->t) + grow;
@@ -512,7 +521,7 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	}
 	else
 	{
-		double		grow = (c->alpha + pt->t) * em1;
+		double		grow = GrowBy(c->alpha + pt->t, v);
 
 		apt = (c->alpha + pt->t) + grow;
 		bpt = (c->beta + pt->t) + grow;
@@ -564,7 +573,8 @@ RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR
 	q.pt = pt;
 	q.form = form;
 	q.logs = log(c->s);
-	if (LogConcaveQuad(TailIntegrand, &q, 0.0, log((m + t1) / (m + pt->t)),
+	/* a difference of logs: the ratio overflows when m + t is tiny */
+	if (LogConcaveQuad(TailIntegrand, &q, 0.0, log(m + t1) - log(m + pt->t),
 					   &logI, dR ? gvec : NULL) != 0)
 		return -1;
 	I = exp(logI);
