@@ -127,3 +127,24 @@ WITH h AS (SELECT customer_id,
 SELECT (SELECT count(*) FROM h WHERE drop30 < 0) = (SELECT count(*) FROM crm.health_movers) AS same_customers,
 	(SELECT count(*) FROM crm.health_movers m JOIN h USING (customer_id)
 	 WHERE m.drop_rank <> (SELECT count(*) + 1 FROM h h2 WHERE h2.drop30 < h.drop30)) AS rank_mismatches;
+
+-- Reproducible under a forced parallel plan: the same as_of again, with the purchase pass split
+-- across workers that combine their partial sums in whatever order, gives every column of every
+-- row to the bit (money is summed exactly), and the same cut points.
+CREATE TEMP TABLE serial_scores AS SELECT * FROM crm.customer_scores;
+CREATE TEMP TABLE serial_cuts AS SELECT details -> 'cuts' AS cuts FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1;
+ANALYZE crm.purchases;
+SET parallel_setup_cost = 0;
+SET parallel_tuple_cost = 0;
+SET min_parallel_table_scan_size = 0;
+SET max_parallel_workers_per_gather = 2;
+SET parallel_leader_participation = off;
+EXPLAIN (COSTS OFF) SELECT customer_id, crm.btyd_summary(purchased_at, amount, '2026-06-30', 'week')
+FROM crm.purchases GROUP BY customer_id;
+SELECT status FROM crm.refresh('2026-06-30');
+RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
+RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;
+SELECT count(*) AS customers,
+	count(*) FILTER (WHERE to_jsonb(a) - 'computed_at' IS DISTINCT FROM to_jsonb(b) - 'computed_at') AS differing_rows,
+	(SELECT cuts FROM serial_cuts) = (SELECT details -> 'cuts' FROM crm.refresh_runs ORDER BY run_id DESC LIMIT 1) AS same_cuts
+FROM serial_scores a FULL JOIN crm.customer_scores b USING (customer_id);
