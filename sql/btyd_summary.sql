@@ -124,6 +124,21 @@ SELECT crm.btyd_summary(t, 1.0, t, 'week') FROM (VALUES ('2024-01-01'::timestamp
 SELECT crm.btyd_summary(now(), 1e18::numeric, now(), 'week');
 SELECT crm.btyd_summary(now(), -1e18::float8, now(), 'week');
 SELECT (crm.btyd_summary(now(), 999999999999999999.9999, now(), 'week')).total_amount AS largest_amount;
+-- A row that is skipped (after as_of, or with a NULL time) is not checked: its NaN is no error.
+SELECT (s).x, (s).total_amount
+FROM (SELECT crm.btyd_summary(t, a, '2024-01-15', 'day') AS s
+	  FROM (VALUES ('2024-01-01'::timestamptz, 5.0::float8), ('2024-02-01', 'NaN'), (NULL, 'Infinity')) v(t, a)) q;
+-- Hand-made states cannot push the amount sums past 2^120 units of 0.0001.
+SELECT '19000,7,1641600000000000,1641600000000000,0,1329227995784915872903807060280344577:19000'::crm.btyd_state;
+CREATE AGGREGATE public.btyd_merge(crm.btyd_state) (
+	SFUNC = crm.btyd_summary_combine, STYPE = crm.btyd_state, COMBINEFUNC = crm.btyd_summary_combine);
+SELECT public.btyd_merge(st) IS NOT NULL AS merged
+FROM (VALUES ('19000,7,1641600000000000,1641600000000000,0,664613997892457936451903530140172288:19000'::crm.btyd_state),
+			 ('19000,7,1641600000000000,1641600000000000,0,664613997892457936451903530140172288:19000')) v(st);
+SELECT public.btyd_merge(st)
+FROM (VALUES ('19000,7,1641600000000000,1641600000000000,0,664613997892457936451903530140172288:19000'::crm.btyd_state),
+			 ('19000,7,1641600000000000,1641600000000000,0,664613997892457936451903530140172289:19000')) v(st);
+DROP AGGREGATE public.btyd_merge(crm.btyd_state);
 
 -- Forced parallel plan: partial aggregates in workers, combined in the leader.
 ANALYZE btyd_p;

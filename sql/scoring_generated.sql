@@ -139,8 +139,17 @@ SET parallel_tuple_cost = 0;
 SET min_parallel_table_scan_size = 0;
 SET max_parallel_workers_per_gather = 2;
 SET parallel_leader_participation = off;
-EXPLAIN (COSTS OFF) SELECT customer_id, crm.btyd_summary(purchased_at, amount, '2026-06-30', 'week')
-FROM crm.purchases GROUP BY customer_id;
+-- (the plan of the refresh's purchase pass: its aggregates, filters and table)
+EXPLAIN (COSTS OFF) CREATE TEMP TABLE purchase_pass AS
+SELECT p.customer_id,
+	crm.btyd_summary(p.purchased_at, p.amount, '2026-06-30', 'week') FILTER (WHERE p.kind = 'sale') AS s,
+	crm.btyd_summary(p.purchased_at, p.amount, '2026-06-30', 'day')
+		FILTER (WHERE p.kind = 'sale' AND p.purchased_at > '2026-06-30'::timestamptz - 365 * interval '1 day') AS w,
+	crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > '2026-06-30'::timestamptz - 365 * interval '1 day') AS monetary,
+	crm.exact_sum(p.amount) FILTER (WHERE p.purchased_at > '2026-06-30'::timestamptz - interval '365 days') AS revenue_12m
+FROM crm.purchases p
+WHERE p.purchased_at <= '2026-06-30'
+GROUP BY p.customer_id;
 SELECT status FROM crm.refresh('2026-06-30');
 RESET parallel_setup_cost; RESET parallel_tuple_cost; RESET min_parallel_table_scan_size;
 RESET max_parallel_workers_per_gather; RESET parallel_leader_participation;

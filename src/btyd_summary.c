@@ -136,6 +136,26 @@ StateArg(FunctionCallInfo fcinfo, int argno)
 	return state;
 }
 
+/*
+ * Largest |amount sum| a state may hold: far beyond any real total (10^32 in
+ * currency units), yet adding two such sums or one purchase (< 10^22 units)
+ * cannot overflow the int128, nor can total - first_day in the final.
+ */
+#define MONEY_SUM_LIMIT (((int128) 1) << 120)
+
+/* Raises an error unless both of a state's amount sums are within MONEY_SUM_LIMIT. */
+static void
+CheckSums(crm_money first_day_amount, crm_money total_amount)
+{
+	if (first_day_amount > MONEY_SUM_LIMIT || first_day_amount < -MONEY_SUM_LIMIT ||
+		total_amount > MONEY_SUM_LIMIT || total_amount < -MONEY_SUM_LIMIT)
+		ereport(ERROR,
+				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
+				 errmsg("crm.btyd_summary amount sum is out of range"),
+				 errdetail("Amount sums must stay below 2^120 units of 0.0001 (about 1.3 x 10^32) in magnitude."),
+				 errhint("Check the purchase amounts, or convert them to a larger currency unit.")));
+}
+
 /* Builds a state from days (sorted here) and totals: the in and recv functions. */
 static BtydState *
 StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
@@ -151,13 +171,14 @@ StateFromDays(int32 as_of_day, double unit_days, int32 *days, int32 ndays,
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("invalid crm.btyd_state: first and last purchase do not match the first and last day")));
+	CheckSums(first_amount, total);
 	state = NewState(PackAsOfUnit(as_of_day, unit_days), (size_t) need);
 	crm_summary_acc_load(&state->acc, days, ndays, first_time, last_time, first_amount, total);
 	return state;
 }
 
 /* Raises the error for an amount crm_money cannot hold. */
-static void
+static pg_attribute_noreturn() void
 AmountOutOfRange(const char *amount)
 {
 	ereport(ERROR,
@@ -167,13 +188,17 @@ AmountOutOfRange(const char *amount)
 			 errhint("Check the purchase amounts, or convert them to a larger currency unit.")));
 }
 
-/* Shared body of the transition functions: amount already converted. */
+/* An amount argument as crm_money (errors when it does not fit). */
+typedef crm_money (*AmountFn) (Datum amount);
+
+/* Shared body of the transition functions: the amount is converted only for rows that count. */
 static Datum
-SummaryStep(FunctionCallInfo fcinfo, crm_money amount, bool amount_null)
+SummaryStep(FunctionCallInfo fcinfo, AmountFn to_money)
 {
 	MemoryContext aggcontext;
 	BtydState  *state;
 	TimestampTz ts;
+	crm_money	amount;
 	int32		as_of_day;
 	size_t		need;
 	int			hashed;
@@ -209,11 +234,12 @@ SummaryStep(FunctionCallInfo fcinfo, crm_money amount, bool amount_null)
 	}
 
 	/* NULL purchases are skipped, like any aggregate; later ones are ignored. */
-	if (PG_ARGISNULL(1) || amount_null)
+	if (PG_ARGISNULL(1) || PG_ARGISNULL(2))
 		PG_RETURN_POINTER(state);
 	ts = PG_GETARG_TIMESTAMPTZ(1);
 	if (CrmTimestampDay(ts, "purchase time") > as_of_day)
 		PG_RETURN_POINTER(state);
+	amount = to_money(PG_GETARG_DATUM(2));
 
 	/* a full state is copied into a bigger one, which PostgreSQL then keeps */
 	need = crm_summary_acc_add(&state->acc, StateCap(state), ts, amount, &hashed);
@@ -223,54 +249,51 @@ SummaryStep(FunctionCallInfo fcinfo, crm_money amount, bool amount_null)
 		need = crm_summary_acc_add(&state->acc, StateCap(state), ts, amount, &hashed);
 		Assert(need == 0);
 	}
+	CheckSums(state->acc.first_day_amount, state->acc.total_amount);
 	PG_RETURN_POINTER(state);
 }
 
-/* A float8 amount as crm_money (rounded to 0.0001); errors when out of range. */
+/* A float8 amount as crm_money (times 10^4, rounded half away from zero). */
 static crm_money
-Float8Money(double amount)
+Float8Money(Datum amount)
 {
+	double		v = DatumGetFloat8(amount);
 	crm_money	m;
 
-	CrmCheckFinite(amount, "amount");
-	if (!crm_money_from_double(amount, &m))
-		AmountOutOfRange(psprintf("%g", amount));
+	CrmCheckFinite(v, "amount");
+	if (!crm_money_from_double(v, &m))
+		AmountOutOfRange(psprintf("%.17g", v));
 	return m;
+}
+
+/* A numeric amount as crm_money: exact; more than 4 decimals round as round(amount, 4). */
+static crm_money
+NumericMoney(Datum amount)
+{
+	int128		scaled = 0;
+	int			dscale;
+	bool		ok = CrmNumericToScaled(amount, &scaled, &dscale, "amount") ||
+		CrmNumericToScaled(DirectFunctionCall2(numeric_round, amount, Int32GetDatum(4)),
+						   &scaled, &dscale, "amount");
+
+	if (!ok || scaled <= -(int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS) ||
+		scaled >= (int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS))
+		AmountOutOfRange(DatumGetCString(DirectFunctionCall1(numeric_out, amount)));
+	return scaled;
 }
 
 /* Transition: btyd_summary_step(state, time, amount numeric, as_of, unit). */
 Datum
 btyd_summary_step(PG_FUNCTION_ARGS)
 {
-	bool		amount_null = PG_ARGISNULL(2);
-	crm_money	amount = 0;
-
-	if (!amount_null)
-	{
-		Datum		num = PG_GETARG_DATUM(2);
-		int128		scaled = 0;
-		int			dscale;
-
-		/* more than 4 decimals: rounded half away from zero, as round(amount, 4) */
-		bool		ok = CrmNumericToScaled(num, &scaled, &dscale, "amount") ||
-			CrmNumericToScaled(DirectFunctionCall2(numeric_round, num, Int32GetDatum(4)),
-							   &scaled, &dscale, "amount");
-
-		if (!ok || scaled <= -(int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS) ||
-			scaled >= (int128) (CRM_MONEY_MAX_AMOUNT * CRM_MONEY_UNITS))
-			AmountOutOfRange(DatumGetCString(DirectFunctionCall1(numeric_out, num)));
-		amount = scaled;
-	}
-	return SummaryStep(fcinfo, amount, amount_null);
+	return SummaryStep(fcinfo, NumericMoney);
 }
 
 /* Transition: btyd_summary_step(state, time, amount float8, as_of, unit). */
 Datum
 btyd_summary_step_float8(PG_FUNCTION_ARGS)
 {
-	bool		amount_null = PG_ARGISNULL(2);
-
-	return SummaryStep(fcinfo, amount_null ? 0 : Float8Money(PG_GETARG_FLOAT8(2)), amount_null);
+	return SummaryStep(fcinfo, Float8Money);
 }
 
 /* Combine: merges two partial states (parallel workers, Citus shards). */
@@ -303,6 +326,8 @@ btyd_summary_combine(PG_FUNCTION_ARGS)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_PARAMETER_VALUE),
 				 errmsg("cannot combine BTYD summaries with different as_of or unit")));
+	CheckSums(a->acc.first_day_amount + b->acc.first_day_amount,
+			  a->acc.total_amount + b->acc.total_amount);
 	need = crm_summary_merge_need(&a->acc, &b->acc, &hashed);
 	if (need > StateCap(a) || (hashed && !a->acc.hashed))
 		a = GrowState(a, need, hashed);
@@ -391,8 +416,11 @@ btyd_state_in(PG_FUNCTION_ARGS)
 	int32		ndays = 0;
 
 	if (sscanf(str, "%d,%lf,%lld,%lld,%n", &as_of_day, &unit_days, &first_time,
-			   &last_time, &consumed) != 4 || consumed == 0 ||
-		(p = str + consumed, !CrmParseInt128(&p, &first_amount)) || *p++ != ',' ||
+			   &last_time, &consumed) != 4 || consumed == 0)
+		p = NULL;
+	else
+		p = str + consumed;
+	if (p == NULL || !CrmParseInt128(&p, &first_amount) || *p++ != ',' ||
 		!CrmParseInt128(&p, &total) || *p++ != ':')
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TEXT_REPRESENTATION),

@@ -371,6 +371,10 @@ main(void)
 		CHECK(crm_money_from_double(0.00016, &m) && m == 2);
 		CHECK(crm_money_from_double(-0.00016, &m) && m == -2);
 		CHECK(crm_money_from_double(0.00004, &m) && m == 0);
+		/* ties of the product amount * 10^4, away from zero; 0.00015 is 0.000149999... */
+		CHECK(crm_money_from_double(-0.00005, &m) && m == -1);
+		CHECK(crm_money_from_double(0.00045, &m) && m == 5);
+		CHECK(crm_money_from_double(0.00015, &m) && m == 1);
 		CHECK(crm_money_from_double(123456789012.5, &m) && m == (crm_money) 1234567890125000);
 		CHECK(crm_money_from_double(5e17, &m) && m == (crm_money) 5000000000000000000 * 1000);
 		CHECK(!crm_money_from_double(1e18, &m));

@@ -30,8 +30,6 @@
 /* Scaled parameters beyond these ran off to a boundary. */
 #define RUNOFF_HI 1e4
 #define RUNOFF_LO 1e-4
-/* A start stops after this many accepted iterates in a row running off. */
-#define RUNOFF_PATIENCE 6
 #define MAX_STARTS 3
 /* Above this many patterns, start values come from a systematic subsample. */
 #define SUBSAMPLE_MIN 60000
@@ -226,8 +224,6 @@ typedef struct FitCtx
 	int			periods;
 	int			(*cancel) (void);	/* caller's cancel poll, or NULL */
 	int			cancelled;		/* set once cancel() returned nonzero */
-	double		prev[CRM_MAX_PARAMS];	/* RunoffWatch: the previous iterate */
-	int			runoff_iters;	/* RunoffWatch: iterates in a row running off */
 } FitCtx;
 
 /* Log-likelihood (scaled data) and its gradient in the scaled parameters. */
@@ -295,43 +291,6 @@ InsideRunoff(const double *theta, int np)
 }
 
 /*
- * Stops a start that keeps running off: after RUNOFF_PATIENCE accepted
- * iterates in a row with a parameter beyond the run-off thresholds and
- * moving further out. Diagnose() rejects such a point anyway, and the
- * likelihood gets costly out there (Pareto/NBD's series converge slowly
- * for huge s and beta: a degenerate fit took minutes).
- */
-static int
-RunoffWatch(const double *theta, void *vctx)
-{
-	FitCtx	   *c = vctx;
-	int			out = 0,
-				i;
-
-	for (i = 0; i < c->np; i++)
-		if ((theta[i] > log(RUNOFF_HI) && theta[i] > c->prev[i]) ||
-			(theta[i] < log(RUNOFF_LO) && theta[i] < c->prev[i]))
-			out = 1;
-	memcpy(c->prev, theta, sizeof(double) * c->np);
-	c->runoff_iters = out ? c->runoff_iters + 1 : 0;
-	return c->runoff_iters >= RUNOFF_PATIENCE;
-}
-
-/*
- * BFGS from theta with the run-off watch. A start already beyond the
- * thresholds (a polish of a subsample's run-off) needs two more outward
- * steps to stop.
- */
-static int
-Minimize(FitCtx *c, double *theta, double *hinv, int max_iter, double tol, crm_optim_result *res)
-{
-	memcpy(c->prev, theta, sizeof(double) * c->np);
-	c->runoff_iters = InsideRunoff(theta, c->np) ? 0 : RUNOFF_PATIENCE - 2;
-	return crm_bfgs_minimize(FitObjective, RunoffWatch, c, c->np, theta, hinv, max_iter, tol,
-							 2.0, res);
-}
-
-/*
  * Runs BFGS from each start until one converges inside the thresholds;
  * keeps the best. Returns 0, or -1 when no start could be evaluated.
  */
@@ -352,7 +311,7 @@ MultiStart(FitCtx *c, const double starts[][CRM_MAX_PARAMS], int nstarts,
 
 		for (i = 0; i < c->np; i++)
 			th[i] = log(starts[s][i]);
-		if (Minimize(c, th, h, max_iter, tol, &res) != 0 || c->cancelled)
+		if (crm_bfgs_minimize(FitObjective, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0 || c->cancelled)
 		{
 			if (c->cancelled)
 				return -1;
@@ -619,7 +578,7 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	{
 		int			it = res.iterations;
 
-		rc = Minimize(c, theta, hinv, max_iter, tol, &res);
+		rc = crm_bfgs_minimize(FitObjective, c, c->np, theta, hinv, max_iter, tol, 2.0, &res);
 		res.iterations += it;
 	}
 	if (sub != NULL && sub->cancelled)

@@ -122,9 +122,9 @@ LineSearch(crm_objective_fn fn, void *ctx, int n, const double *theta, double f,
 
 /* BFGS on the inverse Hessian; see optim.h for the contract. */
 int
-crm_bfgs_minimize(crm_objective_fn fn, crm_iterate_fn on_iterate, void *ctx,
-				  int n, double *theta, double *hinv, int max_iter, double gtol,
-				  double max_step, crm_optim_result *res)
+crm_bfgs_minimize(crm_objective_fn fn, void *ctx, int n, double *theta,
+				  double *hinv, int max_iter, double gtol, double max_step,
+				  crm_optim_result *res)
 {
 	double		g[CRM_OPTIM_MAX_DIM],
 				d[CRM_OPTIM_MAX_DIM],
@@ -226,12 +226,6 @@ crm_bfgs_minimize(crm_objective_fn fn, crm_iterate_fn on_iterate, void *ctx,
 		f = ft;
 		if (stalls >= 3)
 			break;
-		if (on_iterate != NULL && on_iterate(theta, ctx))
-		{
-			res->stopped = 1;
-			iter++;
-			break;
-		}
 	}
 	if (hinv != NULL)
 		memcpy(hinv, h, sizeof(double) * n * n);

@@ -18,9 +18,6 @@
 /* Objective: returns f(theta), writes grad[0..n-1]. */
 typedef double (*crm_objective_fn) (const double *theta, double *grad, void *ctx);
 
-/* Called with each accepted iterate; nonzero stops the run there. */
-typedef int (*crm_iterate_fn) (const double *theta, void *ctx);
-
 typedef struct crm_optim_result
 {
 	double		f;				/* objective at the returned theta */
@@ -30,7 +27,6 @@ typedef struct crm_optim_result
 	int			converged;		/* 1 when gnorm <= gtol, or when gnorm <= sqrt(gtol)
 								 * and a quasi-Newton step would gain less
 								 * than rounding noise (1e-13 relative) */
-	int			stopped;		/* 1 when on_iterate stopped the run */
 } crm_optim_result;
 
 /*
@@ -40,11 +36,10 @@ typedef struct crm_optim_result
  * of any step (e.g. 2 for log-parameters). hinv (n x n, row-major) may be
  * NULL; otherwise, when hinv[0] > 0 it is the starting inverse-Hessian
  * approximation (a warm start), and the final one is written back.
- * on_iterate (may be NULL) sees every accepted iterate and may stop the run.
  * Returns 0, or -1 when fn is not finite at the start.
  */
-int			crm_bfgs_minimize(crm_objective_fn fn, crm_iterate_fn on_iterate, void *ctx,
-							  int n, double *theta, double *hinv, int max_iter, double gtol,
-							  double max_step, crm_optim_result *res);
+int			crm_bfgs_minimize(crm_objective_fn fn, void *ctx, int n, double *theta,
+							  double *hinv, int max_iter, double gtol, double max_step,
+							  crm_optim_result *res);
 
 #endif

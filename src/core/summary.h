@@ -60,8 +60,10 @@ typedef struct crm_summary
 } crm_summary;
 
 /*
- * One purchase's amount as crm_money, rounded half away from zero to 10^-4.
- * 0 when it is not finite or CRM_MONEY_MAX_AMOUNT or more in magnitude.
+ * One purchase's amount as crm_money: amount * 10^4 rounded half away from
+ * zero (the product is rounded first, so 0.00045 gives 5, and 0.00015,
+ * held as 0.000149999..., gives 1). 0 when it is not finite or
+ * CRM_MONEY_MAX_AMOUNT or more in magnitude.
  */
 int			crm_money_from_double(double amount, crm_money *out);
 
