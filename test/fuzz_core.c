@@ -143,7 +143,15 @@ FuzzBtyd(FuzzInput *in)
 	if (kind == CRM_GG)
 	{
 		if (x >= 1.0 && m > 0.0 && isfinite(m))
-			MustBeFinite(crm_gg_loglik(par, x, m, grad));
+		{
+			double		ll = crm_gg_loglik(par, x, m, grad);
+
+			/* past p x = 1e300 the LL (about -p x log(...)) may pass the double range */
+			if (par[0] * x < 1e300)
+				MustBeFinite(ll);
+			else if (isnan(ll) || ll == INFINITY)
+				__builtin_trap();
+		}
 		if (crm_gg_expected_spend(par, x, m, &out, msg, sizeof(msg)) == CRM_OK)
 			MustBeFinite(out);
 		return;

@@ -254,10 +254,28 @@ TestHugeSpend(void)
 	}
 }
 
+/*
+ * p x past the double range (a fuzz finding: p = 9.4e252, x = 3.8e255): the
+ * LL, about -p x log(...), is not representable; -INFINITY and a zero
+ * gradient, never NaN. Just inside the range the LL is finite.
+ */
+static void
+TestHugePx(void)
+{
+	double		par[3] = {9.3720813175763373e+252, 2.245934698164038e-307, 2695356.2912066812};
+	double		g[3] = {1, 1, 1};
+	double		inside[3] = {1e150, 2.0, 3.0};
+
+	CHECK(crm_gg_loglik(par, 3.7537584143764249e+255, 5.0941176470588234e-08, g) == -INFINITY);
+	CHECK(g[0] == 0.0 && g[1] == 0.0 && g[2] == 0.0);
+	CHECK(isfinite(crm_gg_loglik(inside, 1e149, 7.0, g)));
+}
+
 int
 main(void)
 {
 	TestLoglik();
+	TestHugePx();
 	TestExpectedSpend();
 	TestRecover();
 	TestCdnow();

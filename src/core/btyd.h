@@ -114,7 +114,11 @@ crm_status	crm_check_rfm(double x, double tx, double T, char *msg, size_t msglen
 /* Checks a parameter vector for a kind (finite, > 0); message names the bad one. */
 crm_status	crm_check_params(crm_model_kind kind, const double *par, char *msg, size_t msglen);
 
-/* --- log-likelihoods (one customer/pattern, gradient w.r.t. params, grad may be NULL) --- */
+/*
+ * --- log-likelihoods (one customer/pattern, gradient w.r.t. params, grad may be NULL) ---
+ * Pareto/NBD and Gamma-Gamma return -INFINITY (gradient 0) when the value is
+ * not computable.
+ */
 
 double		crm_bgnbd_loglik(const double par[4], double x, double tx, double T, double grad[4]);
 double		crm_mbgnbd_loglik(const double par[4], double x, double tx, double T, double grad[4]);

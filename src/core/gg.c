@@ -42,7 +42,11 @@ SetGgXTerms(GgXTerms *xt, const double par[3], double x, double psi_q, double lv
 	xt->dq = psi_pxq - psi_q + lv;
 }
 
-/* Summed Gamma-Gamma LL; patterns with x = 0 carry no information and are skipped. */
+/*
+ * Summed Gamma-Gamma LL; patterns with x = 0 carry no information and are
+ * skipped. -INFINITY (gradient 0) when not computable: p x so large that the
+ * LL passes the double range.
+ */
 double
 crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, double grad[3])
 {
@@ -88,6 +92,12 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 		g[0] += W * xt.dp + x * (slm - sld);
 		g[1] += W * xt.dq - sld;
 		g[2] += W * q / v - (xt.px + q) * sinv;
+	}
+	/* p x near or past DBL_MAX: the LL passes the double range, not computable */
+	if (isnan(ll))
+	{
+		ll = -INFINITY;
+		memset(g, 0, sizeof(g));
 	}
 	if (grad)
 		memcpy(grad, g, sizeof(g));
