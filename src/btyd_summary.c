@@ -445,24 +445,6 @@ btyd_state_in(PG_FUNCTION_ARGS)
 									first_amount, total));
 }
 
-/* Sends an amount as its high and low 64 bits. */
-static void
-SendMoney(StringInfo buf, crm_money m)
-{
-	pq_sendint64(buf, (int64) (m >> 64));
-	pq_sendint64(buf, (int64) (uint64) m);
-}
-
-/* Reads an amount written by SendMoney. */
-static crm_money
-GetMoney(StringInfo buf)
-{
-	int64		hi = pq_getmsgint64(buf);
-	uint64		lo = (uint64) pq_getmsgint64(buf);
-
-	return (crm_money) (((uint128) (uint64) hi << 64) | lo);
-}
-
 /* Binary send: header fields, then the distinct days ascending. */
 Datum
 btyd_state_send(PG_FUNCTION_ARGS)
@@ -477,8 +459,8 @@ btyd_state_send(PG_FUNCTION_ARGS)
 	pq_sendfloat8(&buf, StateUnitDays(state));
 	pq_sendint64(&buf, state->acc.first_time);
 	pq_sendint64(&buf, state->acc.last_time);
-	SendMoney(&buf, state->acc.first_day_amount);
-	SendMoney(&buf, state->acc.total_amount);
+	CrmSendInt128(&buf, state->acc.first_day_amount);
+	CrmSendInt128(&buf, state->acc.total_amount);
 	pq_sendint32(&buf, state->acc.ndays);
 	for (i = 0; i < state->acc.ndays; i++)
 		pq_sendint32(&buf, days[i]);
@@ -494,8 +476,8 @@ btyd_state_recv(PG_FUNCTION_ARGS)
 	double		unit_days = pq_getmsgfloat8(buf);
 	int64		first_time = pq_getmsgint64(buf);
 	int64		last_time = pq_getmsgint64(buf);
-	crm_money	first_amount = GetMoney(buf);
-	crm_money	total = GetMoney(buf);
+	crm_money	first_amount = CrmGetInt128(buf);
+	crm_money	total = CrmGetInt128(buf);
 	int32		ndays = pq_getmsgint(buf, 4);
 	int32	   *days;
 	int32		i;

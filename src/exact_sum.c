@@ -22,13 +22,12 @@
 
 #include "pgutil.h"
 
-/* The state: the sum in units of 10^-4 (int128, split for alignment) and the result's scale. */
+/* The state: the sum in units of 10^-4 and the result's scale (int128 is 8-byte aligned). */
 typedef struct ExactSumState
 {
 	int32		dscale;			/* largest input display scale, 0..4 */
 	int32		unused;			/* zero */
-	int64		hi;				/* high 64 bits of the sum */
-	uint64		lo;				/* low 64 bits of the sum */
+	int128		sum;			/* the sum in units of 10^-4 */
 } ExactSumState;
 
 StaticAssertDecl(sizeof(ExactSumState) == 24, "crm.exact_sum_state is 24 bytes (INTERNALLENGTH)");
@@ -41,21 +40,6 @@ PG_FUNCTION_INFO_V1(exact_sum_step);
 PG_FUNCTION_INFO_V1(exact_sum_combine);
 PG_FUNCTION_INFO_V1(exact_sum_final);
 
-/* The sum of a state. */
-static inline int128
-StateSum(const ExactSumState *state)
-{
-	return (int128) (((uint128) (uint64) state->hi << 64) | state->lo);
-}
-
-/* Stores a sum in a state. */
-static inline void
-SetStateSum(ExactSumState *state, int128 sum)
-{
-	state->hi = (int64) (sum >> 64);
-	state->lo = (uint64) sum;
-}
-
 /* A new state in cxt. */
 static ExactSumState *
 NewState(MemoryContext cxt, int32 dscale, int128 sum)
@@ -63,7 +47,7 @@ NewState(MemoryContext cxt, int32 dscale, int128 sum)
 	ExactSumState *state = MemoryContextAllocZero(cxt, sizeof(ExactSumState));
 
 	state->dscale = dscale;
-	SetStateSum(state, sum);
+	state->sum = sum;
 	return state;
 }
 
@@ -73,13 +57,13 @@ AddToState(ExactSumState *state, int128 v, int dscale)
 {
 	int128		sum;
 
-	if (__builtin_add_overflow(StateSum(state), v, &sum))
+	if (__builtin_add_overflow(state->sum, v, &sum))
 		ereport(ERROR,
 				(errcode(ERRCODE_NUMERIC_VALUE_OUT_OF_RANGE),
 				 errmsg("crm.exact_sum is out of range"),
 				 errdetail("The total passed 1.7 x 10^34 in magnitude."),
 				 errhint("Use sum(), which has no such limit.")));
-	SetStateSum(state, sum);
+	state->sum = sum;
 	state->dscale = Max(state->dscale, dscale);
 }
 
@@ -138,7 +122,7 @@ exact_sum_state_out(PG_FUNCTION_ARGS)
 {
 	ExactSumState *state = (ExactSumState *) PG_GETARG_POINTER(0);
 
-	PG_RETURN_CSTRING(psprintf("%d:%s", state->dscale, CrmInt128Text(StateSum(state))));
+	PG_RETURN_CSTRING(psprintf("%d:%s", state->dscale, CrmInt128Text(state->sum)));
 }
 
 /* Text input (inverse of exact_sum_state_out). */
@@ -174,8 +158,7 @@ exact_sum_state_send(PG_FUNCTION_ARGS)
 
 	pq_begintypsend(&buf);
 	pq_sendint32(&buf, state->dscale);
-	pq_sendint64(&buf, state->hi);
-	pq_sendint64(&buf, (int64) state->lo);
+	CrmSendInt128(&buf, state->sum);
 	PG_RETURN_BYTEA_P(pq_endtypsend(&buf));
 }
 
@@ -185,15 +168,10 @@ exact_sum_state_recv(PG_FUNCTION_ARGS)
 {
 	StringInfo	buf = (StringInfo) PG_GETARG_POINTER(0);
 	int32		dscale = pq_getmsgint(buf, 4);
-	int64		hi = pq_getmsgint64(buf);
-	uint64		lo = (uint64) pq_getmsgint64(buf);
-	ExactSumState *state;
+	int128		sum = CrmGetInt128(buf);
 
 	CheckStateScale(dscale);
-	state = NewState(CurrentMemoryContext, dscale, 0);
-	state->hi = hi;
-	state->lo = lo;
-	PG_RETURN_POINTER(state);
+	PG_RETURN_POINTER(NewState(CurrentMemoryContext, dscale, sum));
 }
 
 /* Transition: adds one amount (NULLs are skipped); updates the state in place inside an aggregate. */
@@ -229,7 +207,7 @@ exact_sum_step(PG_FUNCTION_ARGS)
 		/* called directly: never scribble on the argument */
 		ExactSumState *arg = (ExactSumState *) PG_GETARG_POINTER(0);
 
-		state = NewState(CurrentMemoryContext, arg->dscale, StateSum(arg));
+		state = NewState(CurrentMemoryContext, arg->dscale, arg->sum);
 	}
 	AddToState(state, v, dscale);
 	PG_RETURN_POINTER(state);
@@ -244,8 +222,8 @@ exact_sum_combine(PG_FUNCTION_ARGS)
 	ExactSumState *other = (ExactSumState *) PG_GETARG_POINTER(1);
 
 	if (!AggCheckCallContext(fcinfo, &aggcxt))
-		state = NewState(CurrentMemoryContext, state->dscale, StateSum(state));
-	AddToState(state, StateSum(other), other->dscale);
+		state = NewState(CurrentMemoryContext, state->dscale, state->sum);
+	AddToState(state, other->sum, other->dscale);
 	PG_RETURN_POINTER(state);
 }
 
@@ -255,5 +233,5 @@ exact_sum_final(PG_FUNCTION_ARGS)
 {
 	ExactSumState *state = (ExactSumState *) PG_GETARG_POINTER(0);
 
-	PG_RETURN_NUMERIC(ScaledToNumeric(StateSum(state), state->dscale));
+	PG_RETURN_NUMERIC(ScaledToNumeric(state->sum, state->dscale));
 }

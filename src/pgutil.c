@@ -10,6 +10,7 @@
 #include <math.h>
 
 #include "pgutil.h"
+#include "libpq/pqformat.h"
 #include "utils/builtins.h"
 
 /*
@@ -280,4 +281,22 @@ CrmParseInt128(const char **p, int128 *v)
 	*p = s;
 	*v = acc;
 	return true;
+}
+
+/* Sends an int128 as its high and low 64 bits (binary send functions). */
+void
+CrmSendInt128(StringInfo buf, int128 v)
+{
+	pq_sendint64(buf, (int64) (v >> 64));
+	pq_sendint64(buf, (int64) (uint64) v);
+}
+
+/* Reads an int128 written by CrmSendInt128 (binary receive functions). */
+int128
+CrmGetInt128(StringInfo buf)
+{
+	int64		hi = pq_getmsgint64(buf);
+	uint64		lo = (uint64) pq_getmsgint64(buf);
+
+	return (int128) (((uint128) (uint64) hi << 64) | lo);
 }

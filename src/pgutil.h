@@ -12,6 +12,7 @@
 #include "postgres.h"
 
 #include "fmgr.h"
+#include "lib/stringinfo.h"
 #include "utils/timestamp.h"
 
 /* Length in days of a time unit name (day, week, month); errors otherwise. */
@@ -44,6 +45,10 @@ extern char *CrmInt128Text(int128 v);
 
 /* Parses [-]digits at *p into an int128 and advances *p; false if none or on overflow. */
 extern bool CrmParseInt128(const char **p, int128 *v);
+
+/* Sends an int128 as its high and low 64 bits; CrmGetInt128 reads it back. */
+extern void CrmSendInt128(StringInfo buf, int128 v);
+extern int128 CrmGetInt128(StringInfo buf);
 
 /* Raises an error unless v is finite; names the argument. */
 extern void CrmCheckFinite(double v, const char *argname);
