@@ -355,6 +355,96 @@ TestBruteForce(void)
 	}
 }
 
+/*
+ * log of the integral over lambda ~ Gamma(r, alpha) of exp(lf(lambda)) by
+ * composite 8-point Gauss-Legendre in u = log(lambda), long double.
+ * lf(lambda) is given by the log-likelihood of one customer with a known
+ * dropout rate mu: alive_only = 0 the whole likelihood
+ *	  lambda^x mu / (lambda + mu) e^-(lambda + mu) tx
+ *	  + lambda^(x+1) / (lambda + mu) e^-(lambda + mu) T,
+ * alive_only = 1 its second part's numerator, lambda^x e^-(lambda + mu) T.
+ */
+static double
+BruteKnownMu(double r, double alpha, double mu, double x, double tx, double T, int alive_only)
+{
+	long double c = logl((r + x + 1.0L) / (alpha + tx));	/* near the peak */
+	long double lo = c - 40.0L - 60.0L / r;
+	long double hi = c + 8.0L;
+	long double h = 0.02L;
+	long double sum = 0.0L;
+	long double ref = -INFINITY;
+	int			pass, i, j, k;
+	int			panels = (int) ((hi - lo) / h) + 1;
+
+	/* two passes: the largest log term first, then the sum relative to it */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < panels; i++)
+			for (j = 0; j < 4; j++)
+				for (k = -1; k <= 1; k += 2)
+				{
+					long double u = lo + h * (i + 0.5L + 0.5L * k * Gl8Node[j]);
+					long double lam = expl(u);
+					long double lg = r * logl(alpha) - lgammal(r) + r * u - alpha * lam;
+					long double lf;
+
+					if (alive_only)
+						lf = x * u - (lam + mu) * T;
+					else
+					{
+						long double a = x * u + logl(mu) - logl(lam + mu) - (lam + mu) * tx;
+						long double b = (x + 1.0L) * u - logl(lam + mu) - (lam + mu) * T;
+
+						lf = (a > b) ? a + log1pl(expl(b - a)) : b + log1pl(expl(a - b));
+					}
+					if (pass == 0)
+						ref = fmaxl(ref, lg + lf);
+					else
+						sum += 0.5L * h * Gl8Weight[j] * expl(lg + lf - ref);
+				}
+	return (double) (ref + logl(sum));
+}
+
+/*
+ * s and beta huge with s / beta = mu: the Gamma(s, beta) dropout rate is a
+ * point mass at mu, so the likelihood and P(alive) are those of a known mu,
+ * integrated over lambda by brute force. The terms s log((beta + t) / beta)
+ * must not be differences of logs: multiplied by s = 1e12 they lost 1e-3 of
+ * the LL, and at s = 1e7 their jitter (1e-8 per customer) stalled the fits
+ * that run off towards this limit for minutes.
+ */
+static void
+TestPointMassDropout(void)
+{
+	static const double data[][3] = {
+		{0, 0, 40.0}, {1, 20.8, 45.2}, {3, 22.8, 42.9}, {5, 8.45, 48.7}, {12, 39.0, 40.0}, {2, 0.5, 52.0},
+	};
+	static const double mus[] = {0.03, 0.5};
+	static const double betas[] = {1e14, 1e16};
+	double		r = 0.8,
+				alpha = 10.0;
+	size_t		i, j, k;
+
+	for (i = 0; i < sizeof(mus) / sizeof(mus[0]); i++)
+		for (j = 0; j < sizeof(data) / sizeof(data[0]); j++)
+		{
+			const double *d = data[j];
+			double		ll_ref = BruteKnownMu(r, alpha, mus[i], d[0], d[1], d[2], 0);
+			double		lpa_ref = BruteKnownMu(r, alpha, mus[i], d[0], d[1], d[2], 1) - ll_ref;
+
+			for (k = 0; k < sizeof(betas) / sizeof(betas[0]); k++)
+			{
+				double		par[4] = {r, alpha, mus[i] * betas[k], betas[k]};
+				double		g[4];
+				double		lpa = 1.0;
+
+				CHECK_CLOSE(crm_pnbd_loglik(par, d[0], d[1], d[2], NULL), ll_ref, 1e-12, 1e-10);
+				CHECK_CLOSE(crm_pnbd_loglik(par, d[0], d[1], d[2], g), ll_ref, 1e-12, 1e-10);
+				CHECK(crm_pnbd_log_p_alive(par, d[0], d[1], d[2], &lpa) == 0);
+				CHECK_CLOSE(lpa, lpa_ref, 1e-12, 1e-10);
+			}
+		}
+}
+
 /* Richardson-extrapolated central difference of the loglik in parameter i. */
 static double
 FdGrad(const double *par, double x, double tx, double T, int i)
@@ -412,6 +502,8 @@ TestGradients(void)
 		{50.0, 500.0, 30.0, 300.0},
 		{0.01, 0.01, 0.01, 0.01},
 		{3.0, 0.5, 4.0, 20.0},
+		{0.8, 10.0, 3e5, 1e7},				/* s, beta huge: mu nearly a point mass */
+		{0.8, 10.0, 3e7, 1e9},
 	};
 	static const double data[][3] = {
 		{0, 0, 38.86}, {2, 30.43, 38.86}, {1, 1.0, 30.0}, {7, 35.0, 38.0},
@@ -813,6 +905,7 @@ main(void)
 	TestPAliveGrid();
 	TestPAliveRealistic();
 	TestGradients();
+	TestPointMassDropout();
 	TestSum();
 	TestProbIdentities();
 	TestExtremes();

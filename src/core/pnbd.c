@@ -62,6 +62,8 @@
 #define CF_MAX_LEVELS 400		/* even */
 /* Continued fraction: stop when 4 more levels change G by at most this. */
 #define CF_TOL 4e-16
+/* Largest condition number of G in z the continued fraction is used at (RatioFast). */
+#define PNBD_CF_MAX_COND 1000.0
 
 /* 16-point Gauss-Legendre rule on [-1, 1], positive half. */
 static const double GlNode[8] = {
@@ -84,7 +86,6 @@ typedef struct PnbdCtx
 	double		alpha;
 	double		s;
 	double		beta;
-	double		lbeta;			/* log(beta) */
 	double		p;				/* r + x */
 	double		a;				/* r + s + x */
 } PnbdCtx;
@@ -95,6 +96,7 @@ typedef struct PnbdPoint
 	double		t;
 	double		la;				/* log(alpha + t) */
 	double		lb;				/* log(beta + t) */
+	double		lbr;			/* log1p(t / beta) = log(beta + t) - log(beta), exactly */
 	double		lt1;			/* log T1(t) */
 	double		dlt1[4];
 } PnbdPoint;
@@ -102,18 +104,23 @@ typedef struct PnbdPoint
 /* Log-integrand callback: returns log f(u), its slope and (vec) d log f / d par. */
 typedef double (*LogIntegrand) (const void *ctx, double u, double *slope, double vec[4]);
 
-/* Fills a point: logs of alpha + t, beta + t, log T1(t) and its gradient. */
+/*
+ * Fills a point: logs of alpha + t, beta + t, log T1(t) and its gradient.
+ * log((beta + t) / beta) is log1p, not a difference of logs: s multiplies it,
+ * and s may be 1e7 or more when the fit finds little dropout heterogeneity.
+ */
 static void
 SetPoint(const PnbdCtx *c, double t, PnbdPoint *pt)
 {
 	pt->t = t;
 	pt->la = log(c->alpha + t);
 	pt->lb = log(c->beta + t);
-	pt->lt1 = c->s * (c->lbeta - pt->lb) - c->p * pt->la;
+	pt->lbr = log1p(t / c->beta);
+	pt->lt1 = -c->s * pt->lbr - c->p * pt->la;
 	pt->dlt1[0] = -pt->la;
 	pt->dlt1[1] = -c->p / (c->alpha + t);
-	pt->dlt1[2] = c->lbeta - pt->lb;
-	pt->dlt1[3] = c->s / c->beta - c->s / (c->beta + t);
+	pt->dlt1[2] = -pt->lbr;
+	pt->dlt1[3] = c->s * t / (c->beta * (c->beta + t));
 }
 
 /*
@@ -288,7 +295,7 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 		{
 			dR[0] = -*R / c->a + sa * (dG[0] + dG[1]);
 			dR[1] = sa * dG[2] * (bt / (at * at));
-			dR[2] = *R * (1.0 / c->s - 1.0 / c->a) + sa * dG[1];
+			dR[2] = *R * (c->p / (c->s * c->a)) + sa * dG[1];
 			dR[3] = -sa * dG[2] / at;
 		}
 	}
@@ -304,7 +311,7 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 		{
 			dR[0] = -*R / c->a + sa * rho * dG[1];
 			dR[1] = *R / at - sa * rho * dG[2] / bt;
-			dR[2] = *R * (1.0 / c->s - 1.0 / c->a) + sa * rho * (dG[0] + dG[1]);
+			dR[2] = *R * (c->p / (c->s * c->a)) + sa * rho * (dG[0] + dG[1]);
 			dR[3] = -*R / bt + sa * rho * dG[2] * (at / (bt * bt));
 		}
 	}
@@ -314,6 +321,10 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 /*
  * R at t[0] and t[1] without gradient by the continued fraction, in the form
  * whose z lies in [0, 1). Returns a mask: bit k set when R[k] was computed.
+ * The fraction takes z, whose rounding moves log G by about
+ * eps min(1 / (1 - z), b / (a + 1 - b)): where that passes PNBD_CF_MAX_COND eps
+ * (s and beta huge, beta >> alpha + t) the bit stays clear and the caller
+ * takes the series or quadrature, which work with 1 - z directly.
  */
 static int
 RatioFast(const PnbdCtx *c, const double t[2], double R[2])
@@ -321,12 +332,20 @@ RatioFast(const PnbdCtx *c, const double t[2], double R[2])
 	int			form1 = (c->alpha >= c->beta);
 	double		diff = form1 ? c->alpha - c->beta : c->beta - c->alpha;
 	double		m = form1 ? c->alpha : c->beta;
+	double		small = form1 ? c->beta : c->alpha;
+	double		b = form1 ? c->p : c->s + 1.0;
+	double		bpart = b / (c->a + 1.0 - b);
 	double		G[2] = {1.0, 1.0};
+	int			ok = 0;
 	int			mask;
 	int			k;
 
-	mask = ContFracG(form1 ? c->p : c->s + 1.0, c->a, diff / (m + t[0]), diff / (m + t[1]),
-					 &G[0], &G[1]);
+	for (k = 0; k < 2; k++)
+		if (fmin((m + t[k]) / (small + t[k]), bpart) <= PNBD_CF_MAX_COND)
+			ok |= 1 << k;
+	if (ok == 0)
+		return 0;
+	mask = ok & ContFracG(b, c->a, diff / (m + t[0]), diff / (m + t[1]), &G[0], &G[1]);
 	for (k = 0; k < 2; k++)
 	{
 		R[k] = c->s / c->a * G[k];
@@ -502,32 +521,31 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	double		apt;			/* alpha + tau */
 	double		bpt;			/* beta + tau */
 	double		dl;				/* log of (alpha + tau) / (alpha + t) or the beta one */
+	double		grow;			/* tau - t */
 	double		la;
-	double		lb;
+	double		lbr;			/* log((beta + tau) / beta) */
 	double		lf;
 
 	/* the log ratios by log1p: they are multiplied by r + x, maybe 1e5 */
 	if (q->form == 1)
 	{
-		double		grow = GrowBy(c->beta + pt->t, v);	/* tau - t */
-
+		grow = GrowBy(c->beta + pt->t, v);
 		bpt = (c->beta + pt->t) + grow;
 		apt = (c->alpha + pt->t) + grow;
 		dl = log1p(grow / (c->alpha + pt->t));
-		lb = pt->lb + v;
+		lbr = pt->lbr + v;
 		la = pt->la + dl;
 		lf = q->logs - c->s * v - c->p * dl;
 		*slope = -c->s - c->p * (bpt / apt);
 	}
 	else
 	{
-		double		grow = GrowBy(c->alpha + pt->t, v);
-
+		grow = GrowBy(c->alpha + pt->t, v);
 		apt = (c->alpha + pt->t) + grow;
 		bpt = (c->beta + pt->t) + grow;
 		dl = log1p(grow / (c->beta + pt->t));
 		la = pt->la + v;
-		lb = pt->lb + dl;
+		lbr = pt->lbr + dl;
 		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * dl + pt->la - pt->lb;
 		*slope = 1.0 - c->p - (c->s + 1.0) * (apt / bpt);
 	}
@@ -535,8 +553,9 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	{
 		vec[0] = -la;
 		vec[1] = -c->p / apt;
-		vec[2] = 1.0 / c->s + c->lbeta - lb;
-		vec[3] = c->s / c->beta - (c->s + 1.0) / bpt;
+		/* no differences of nearly equal terms: s and beta may be 1e7 or more */
+		vec[2] = 1.0 / c->s - lbr;
+		vec[3] = (c->s * (pt->t + grow) / c->beta - 1.0) / bpt;
 	}
 	return lf;
 }
@@ -658,7 +677,6 @@ SetCtx(const double par[4], double x, PnbdCtx *c)
 	c->alpha = par[1];
 	c->s = par[2];
 	c->beta = par[3];
-	c->lbeta = log(par[3]);
 	c->p = par[0] + x;
 	c->a = par[0] + par[2] + x;
 }
