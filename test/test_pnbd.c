@@ -689,6 +689,20 @@ TestExtremes(void)
 		CHECK(isfinite(g[2]) && isfinite(g[3]));
 		CHECK_CLOSE(crm_pnbd_loglik(par, 0, 0, T, NULL), r * (log(a) - log(a + T)), 1e-14, 0);
 	}
+	/*
+	 * beta 1e-265, s 3e12 (a fuzz finding): d log T1 / d beta is about
+	 * s / beta = 1.4e277. Written as s t / (beta (beta + t)) and, in the
+	 * quadrature, s tau / beta, an intermediate overflowed and the gradient
+	 * was NaN; every part is now bounded by s / beta.
+	 */
+	{
+		double		par[4] = {1000000143.051147, 3.4e-09, 3390625143051.147, 2.4810402583240239e-265};
+		double		g[4];
+
+		CHECK_FINITE(crm_pnbd_loglik(par, 0, 0, 1.0093749999999996e-05, g));
+		CHECK(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3]));
+		CHECK(g[3] < 0.0);
+	}
 	/* s == 1 and alpha == beta: closed-form limits */
 	{
 		double		par[4] = {0.6, 8.0, 1.0, 8.0};

@@ -120,7 +120,7 @@ SetPoint(const PnbdCtx *c, double t, PnbdPoint *pt)
 	pt->dlt1[0] = -pt->la;
 	pt->dlt1[1] = -c->p / (c->alpha + t);
 	pt->dlt1[2] = -pt->lbr;
-	pt->dlt1[3] = c->s * t / (c->beta * (c->beta + t));
+	pt->dlt1[3] = (c->s / c->beta) * (t / (c->beta + t));
 }
 
 /*
@@ -295,7 +295,7 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 		{
 			dR[0] = -*R / c->a + sa * (dG[0] + dG[1]);
 			dR[1] = sa * dG[2] * (bt / (at * at));
-			dR[2] = *R * (c->p / (c->s * c->a)) + sa * dG[1];
+			dR[2] = *R * (c->p / c->a / c->s) + sa * dG[1];
 			dR[3] = -sa * dG[2] / at;
 		}
 	}
@@ -311,7 +311,7 @@ RatioSeries(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double d
 		{
 			dR[0] = -*R / c->a + sa * rho * dG[1];
 			dR[1] = *R / at - sa * rho * dG[2] / bt;
-			dR[2] = *R * (c->p / (c->s * c->a)) + sa * rho * (dG[0] + dG[1]);
+			dR[2] = *R * (c->p / c->a / c->s) + sa * rho * (dG[0] + dG[1]);
 			dR[3] = -*R / bt + sa * rho * dG[2] * (at / (bt * bt));
 		}
 	}
@@ -555,7 +555,7 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 		vec[1] = -c->p / apt;
 		/* no differences of nearly equal terms: s and beta may be 1e7 or more */
 		vec[2] = 1.0 / c->s - lbr;
-		vec[3] = (c->s * (pt->t + grow) / c->beta - 1.0) / bpt;
+		vec[3] = (c->s / c->beta) * ((pt->t + grow) / bpt) - 1.0 / bpt;
 	}
 	return lf;
 }
