@@ -671,6 +671,65 @@ static const double ref_upper_gamma[][3] = {
 static double worst_hyp = 0.0;
 static int	refused = 0;
 
+/*
+ * Differences of log Gammas, digammas and log Betas at a shift n, against
+ * sums that lose nothing (integer n, long double): psi(z + n) - psi(z) =
+ * sum 1 / (z + k), lpoch = n log z + sum log1p(k / z), log B(a, b + n) -
+ * log B(a, b) = -sum log1p(a / (b + k)). Fractional n at moderate z against
+ * lgammal and the digamma difference. The old differences of two log Betas
+ * lost eps (a + b): 1e-4 at a = b = 1e12.
+ */
+static void
+TestShiftedDifferences(void)
+{
+	static const double zs[] = {0.3, 1.0, 9.5, 10.0, 37.5, 999.0, 1000.0, 1001.0, 1e4, 1e7, 1e12, 1e15};
+	static const int ns[] = {1, 2, 7, 30, 500};
+	size_t		i, j, l;
+
+	for (i = 0; i < sizeof(zs) / sizeof(zs[0]); i++)
+		for (j = 0; j < sizeof(ns) / sizeof(ns[0]); j++)
+		{
+			double		z = zs[i];
+			int			n = ns[j];
+			long double dsum = 0.0L, lsum = 0.0L;
+			int			k;
+
+			for (k = n - 1; k >= 0; k--)
+			{
+				dsum += 1.0L / ((long double) z + k);
+				lsum += log1pl((long double) k / z);
+			}
+			/* relative below z = 100 (the plain difference) only to eps log(z) / dsum */
+			CHECK_CLOSE(crm_digamma_diff(z, n), (double) dsum, z < 100.0 ? 1e-13 : 1e-14, 0);
+			CHECK_CLOSE(crm_lpoch(z, n), (double) (n * logl(z) + lsum), 1e-15, 1e-14);
+			for (l = 0; l < sizeof(zs) / sizeof(zs[0]); l++)
+			{
+				double		a = zs[l];
+				long double bsum = 0.0L;
+
+				for (k = n - 1; k >= 0; k--)
+					bsum -= log1pl((long double) a / ((long double) z + k));
+				/* a few eps (n + 10) absolute: what n terms and one log Beta can carry */
+				CHECK_CLOSE(crm_lbeta_ratio(a, z, n), (double) bsum, 1e-14, 1e-15 * (n + 10));
+			}
+		}
+	/* fractional n where the plain differences are accurate */
+	for (i = 0; i < 5; i++)
+	{
+		double		z = zs[i];
+		double		n = 2.75;
+
+		CHECK_CLOSE(crm_lpoch(z, n), (double) (lgammal(z + n) - lgammal(z)), 1e-14, 1e-15);
+		CHECK_CLOSE(crm_digamma_diff(z, n), crm_digamma(z + n) - crm_digamma(z), 1e-13, 1e-15);
+		CHECK_CLOSE(crm_lbeta_ratio(4.5, z, n), crm_lbeta(4.5, z + n) - crm_lbeta(4.5, z), 1e-13, 1e-15);
+		CHECK_CLOSE(crm_lbeta_ratio(25.0, z, n),
+					(double) (lgammal(z + n) - lgammal(z) - lgammal(25.0L + z + n) + lgammal(25.0L + z)),
+					1e-13, 1e-14);
+	}
+	/* n = 0 is exactly 0 */
+	CHECK(crm_digamma_diff(1e12, 0) == 0.0 && crm_lpoch(1e12, 0) == 0.0 && crm_lbeta_ratio(1e12, 1e12, 0) == 0.0);
+}
+
 /* lgamma, digamma, trigamma against mpmath; derivatives by finite differences. */
 static void
 TestGamma(void)
@@ -1099,6 +1158,7 @@ int
 main(void)
 {
 	TestGamma();
+	TestShiftedDifferences();
 	TestElementary();
 	TestHyp2f1();
 	TestHyp2f1Fast();

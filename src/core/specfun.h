@@ -23,6 +23,15 @@ double		crm_trigamma(double x);
 /* log Beta(a, b) for a, b > 0. */
 double		crm_lbeta(double a, double b);
 
+/* psi(z + n) - psi(z), z > 0, n >= 0; accurate when z is huge. */
+double		crm_digamma_diff(double z, double n);
+
+/* log Gamma(z + n) - log Gamma(z), z > 0, n >= 0; accurate when z is huge. */
+double		crm_lpoch(double z, double n);
+
+/* log B(a, b + n) - log B(a, b), a, b > 0, n >= 0; accurate when a and b are huge. */
+double		crm_lbeta_ratio(double a, double b, double n);
+
 /* log(exp(a) + exp(b)) without overflow; handles -INFINITY operands. */
 double		crm_logaddexp(double a, double b);
 
