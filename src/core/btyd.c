@@ -1279,7 +1279,8 @@ crm_sbg_survival(const double par[2], double t, double *out, char *msg, size_t m
 		SetMsg(msg, msglen, "t = %g is invalid: the number of periods must be finite and >= 0", t);
 		return CRM_ERR_INPUT;
 	}
-	*out = exp(crm_lbeta(par[0], par[1] + t) - crm_lbeta(par[0], par[1]));
+	/* B(alpha, beta + t) / B(alpha, beta), without cancelling two log Betas of size alpha */
+	*out = exp(crm_lbeta_ratio(par[0], par[1], t));
 	return NumericResult(0, out, "the survival probability", msg, msglen);
 }
 

@@ -21,15 +21,23 @@
 /* Per-x constants of the Gamma-Gamma log-likelihood. */
 typedef struct GgXTerms
 {
-	double		c;				/* -log B(px, q) + px log x + q log v */
-	double		dp;				/* x (psi(px+q) - psi(px) + log x) */
-	double		dq;				/* psi(px+q) - psi(q) + log v */
+	double		c;				/* -log B(px, q) */
+	double		dp;				/* x (psi(px + q) - psi(px)) */
+	double		dq;				/* psi(px + q) - psi(q) */
+	double		lvx;			/* log v - log x */
 	double		px;
 } GgXTerms;
 
-/* Fills the constants of one x value. */
+/*
+ * Below this, psi(z + n) - psi(z) is taken as the plain difference (as
+ * crm_digamma_diff does), sharing psi(px + q): it loses eps log(z + n), which
+ * matters only where a huge z multiplies it.
+ */
+#define PSI_DIFF_DIRECT 100.0
+
+/* Fills the constants of one x value; psi_q = psi(q). */
 static void
-SetGgXTerms(GgXTerms *xt, const double par[3], double x, double psi_q, double lv)
+SetGgXTerms(GgXTerms *xt, const double par[3], double x, double lv, double psi_q)
 {
 	double		p = par[0],
 				q = par[1];
@@ -37,23 +45,42 @@ SetGgXTerms(GgXTerms *xt, const double par[3], double x, double psi_q, double lv
 	double		psi_pxq = crm_digamma(px + q);
 
 	xt->px = px;
-	xt->c = -crm_lbeta(px, q) + px * log(x) + q * lv;
-	xt->dp = x * (psi_pxq - crm_digamma(px) + log(x));
-	xt->dq = psi_pxq - psi_q + lv;
+	xt->lvx = lv - log(x);
+	xt->c = -crm_lbeta(px, q);
+	xt->dp = x * (px < PSI_DIFF_DIRECT ? psi_pxq - crm_digamma(px) : crm_digamma_diff(px, q));
+	xt->dq = q < PSI_DIFF_DIRECT ? psi_pxq - psi_q : crm_digamma_diff(q, px);
+}
+
+/*
+ * log1p(r) for -1/2 <= r <= 1 to a few eps, by the (faster) log: log(1 + r)
+ * plus the rounding error of 1 + r, exact there.
+ */
+static inline double
+Log1pSmall(double r)
+{
+	double		y = 1.0 + r;
+
+	return log(y) + (r - (y - 1.0));
 }
 
 /*
  * Summed Gamma-Gamma LL; patterns with x = 0 carry no information and are
  * skipped. -INFINITY (gradient 0) when not computable: p x so large that the
  * LL passes the double range.
+ *
+ * With u = x m + v: LL = -log B(px, q) - log m - q log(u / v) - px log(u / (x m)),
+ * the smaller of the two logs as a log1p: no difference of logs multiplied by
+ * q (q and v run off together without spend heterogeneity) or p x (heavy
+ * buyers).
  */
 double
 crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, double grad[3])
 {
 	double		q = par[1],
 				v = par[2];
-	double		psi_q = crm_digamma(q),
-				lv = log(v);
+	double		lv = log(v),
+				iv = 1.0 / v,
+				psi_q = crm_digamma(q);
 	double		ll = 0.0,
 				g[3] = {0, 0, 0};
 	GgXTerms	xt;
@@ -63,9 +90,9 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 	{
 		double		x = p[i].x;
 		double		W = 0.0,
-					sl = 0.0,
-					slm = 0.0,
-					sld = 0.0,
+					slv = 0.0,
+					slx = 0.0,
+					sxmu = 0.0,
 					sinv = 0.0;
 
 		if (x <= 0)
@@ -73,28 +100,46 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 			i++;
 			continue;
 		}
-		SetGgXTerms(&xt, par, x, psi_q, lv);
+		SetGgXTerms(&xt, par, x, lv, psi_q);
 		for (; i < n && p[i].x == x; i++)
 		{
-			double		w = p[i].n;
+			double		w = p[i].n,
+						xm = x * p[i].m,	/* may overflow (inf) or underflow (0) */
+						inv_u = 1.0 / (xm + v);
 			double		lm = log(p[i].m);
-			double		u = x * p[i].m + v;
-			/* x m overflows only for m near DBL_MAX, where v no longer counts */
-			double		lu = isfinite(u) ? log(u) : log(x) + lm;
+			double		lv_u,	/* log(u / v) */
+						lxm_u,	/* log(u / (x m)) = lv_u + log v - log x - log m */
+						xm_u;	/* x m / u */
 
+			if (xm <= v)
+			{
+				lv_u = Log1pSmall(xm * iv);
+				lxm_u = lv_u + (xt.lvx - lm);
+				xm_u = xm * inv_u;
+			}
+			else
+			{
+				double		t = v * inv_u;
+
+				lxm_u = -Log1pSmall(-t);
+				lv_u = lxm_u - (xt.lvx - lm);
+				xm_u = 1.0 - t;
+			}
 			W += w;
-			slm += w * lm;
-			sld += w * lu;
-			sinv += w / u;
-			sl += w * ((xt.px - 1.0) * lm - (xt.px + q) * lu);
+			slv += w * lv_u;
+			slx += w * lxm_u;
+			sxmu += w * xm_u;
+			sinv += w * inv_u;
 		}
-		ll += W * xt.c + sl;
-		g[0] += W * xt.dp + x * (slm - sld);
-		g[1] += W * xt.dq - sld;
-		g[2] += W * q / v - (xt.px + q) * sinv;
+		/* the sum of log m is slv - slx + W (log v - log x) */
+		ll += W * (xt.c - xt.lvx) - (1.0 + q) * slv - (xt.px - 1.0) * slx;
+		g[0] += W * xt.dp - x * slx;
+		g[1] += W * xt.dq - slv;
+		/* q / v - (px + q) / u = (q / v) (x m / u) - px / u */
+		g[2] += (q * iv) * sxmu - xt.px * sinv;
 	}
 	/* p x near or past DBL_MAX: the LL passes the double range, not computable */
-	if (isnan(ll))
+	if (!isfinite(ll))
 	{
 		ll = -INFINITY;
 		memset(g, 0, sizeof(g));

@@ -14,48 +14,57 @@
 
 #include <math.h>
 
-#include "specfun.h"
+/* log(1 + a / b) for a >= 0, b > 0, also where a / b overflows. */
+static inline double
+Log1pRatio(double a, double b)
+{
+	double		r = a / b;
 
-/* Cohort log-likelihood: churners of each period plus survivors at the end. */
+	return isfinite(r) ? log1p(r) : log(a) - log(b);
+}
+
+/*
+ * Cohort log-likelihood: churners of each period plus survivors at the end.
+ * S(t) and P(churn at t) as ratios to B(alpha, beta), by the recurrences
+ * S(t + 1) = S(t) (beta + t) / (alpha + beta + t) and P(churn at t + 1) =
+ * S(t) alpha / (alpha + beta + t): no log Beta of size alpha cancelled
+ * against another, which lost eps (alpha + beta) per customer when alpha
+ * and beta run off together (constant retention). alive[] must not grow
+ * (crm_fit_sbg checks it): the terms then sum to alive[0] customers.
+ */
 double
 crm_sbg_loglik(const double par[2], const double *alive, int periods, double grad[2])
 {
 	double		al = par[0],
 				be = par[1];
-	double		lb0 = crm_lbeta(al, be);
-	double		psi_a = crm_digamma(al),
-				psi_a1 = crm_digamma(al + 1.0),
-				psi_ab = crm_digamma(al + be),
-				psi_b = crm_digamma(be);
+	double		ial = 1.0 / al;
+	double		ls = 0.0,		/* log S(t), and its derivatives */
+				dsa = 0.0,
+				dsb = 0.0;
 	double		ll = 0.0,
 				ga = 0.0,
-				gb = 0.0,
-				total = alive[0];
+				gb = 0.0;
 	int			t;
 
 	for (t = 1; t <= periods; t++)
 	{
 		double		lost = alive[t - 1] - alive[t];
-		double		psi_abt;
+		double		bt = be + (t - 1.0);	/* keeps a tiny beta */
+		double		iabt = 1.0 / (al + bt);
 
-		if (lost <= 0)
-			continue;
-		psi_abt = crm_digamma(al + be + t);
-		ll += lost * crm_lbeta(al + 1.0, be + (t - 1.0));
-		ga += lost * (psi_a1 - psi_abt);
-		gb += lost * (crm_digamma(be + (t - 1.0)) - psi_abt);
+		if (lost > 0)
+		{
+			ll += lost * (ls - Log1pRatio(bt, al));
+			ga += lost * (dsa + (ial - iabt));
+			gb += lost * (dsb - iabt);
+		}
+		ls -= Log1pRatio(al, bt);
+		dsa -= iabt;
+		dsb += (al * iabt) / bt;
 	}
-	if (alive[periods] > 0)
-	{
-		double		psi_abp = crm_digamma(al + be + periods);
-
-		ll += alive[periods] * crm_lbeta(al, be + periods);
-		ga += alive[periods] * (psi_a - psi_abp);
-		gb += alive[periods] * (crm_digamma(be + periods) - psi_abp);
-	}
-	ll -= total * lb0;
-	ga -= total * (psi_a - psi_ab);
-	gb -= total * (psi_b - psi_ab);
+	ll += alive[periods] * ls;
+	ga += alive[periods] * dsa;
+	gb += alive[periods] * dsb;
 	if (grad)
 	{
 		grad[0] = ga;
