@@ -472,17 +472,20 @@ TestSums(void)
  * The analytic Hessian of the summed LL (crm_bgnbd_hessian_prep) equals
  * central differences of the analytic gradient, for BG/NBD and MBG/NBD, at
  * typical parameters, near a = 1, with b << 1, and with heavy buyers (x up
- * to 1e5); it is symmetric, and its LL and gradient equal the plain prep
- * sum's.
+ * to 1e5), and where r and alpha or a and b have run off to 1e7 (the
+ * former formulation failed there); it is symmetric, and its LL and
+ * gradient equal the plain prep sum's.
  */
 static void
 TestHessian(void)
 {
-	static const double pars[4][4] = {
+	static const double pars[6][4] = {
 		{0.243, 4.414, 0.793, 2.426},
 		{1.7, 0.9, 1.0 + 1e-9, 0.4},
 		{0.05, 30.0, 2.5, 1e-3},
-		{3.0, 0.02, 0.3, 40.0}};
+		{3.0, 0.02, 0.3, 40.0},
+		{0.7e7, 1e7, 0.8, 2.4},
+		{0.243, 4.414, 0.3e7, 0.9e7}};
 	crm_rfm_pattern p[300];
 	crm_rng		rng;
 	crm_rfm_prep prep;
@@ -510,7 +513,7 @@ TestHessian(void)
 	}
 	n = crm_compress_rfm(p, 300);
 	CHECK(crm_rfm_prep_init(&prep, p, n) == 0);
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < 6; k++)
 		for (m = 0; m < 2; m++)
 		{
 			double		H[16],
@@ -1213,6 +1216,241 @@ TestTinyB(void)
 	}
 }
 
+/* log(e^u + e^v) in long double. */
+static long double
+LogAddL(long double u, long double v)
+{
+	long double hi = fmaxl(u, v);
+
+	return hi + log1pl(expl(fminl(u, v) - hi));
+}
+
+/* log B(a, b) in long double (moderate a, b). */
+static long double
+LBetaL(long double a, long double b)
+{
+	return lgammal(a) + lgammal(b) - lgammal(a + b);
+}
+
+/*
+ * Known purchase rate (r, alpha -> infinity, r/alpha = lam): given lam and
+ * p, BG/NBD's individual likelihood is (1-p)^x lam^x e^(-lam T) + [x > 0]
+ * p (1-p)^(x-1) lam^x e^(-lam tx) and MBG/NBD's (1-p)^(x+1) lam^x e^(-lam T)
+ * + p (1-p)^x lam^x e^(-lam tx); over p ~ Beta(a, b).
+ */
+static long double
+KnownRateLL(int m, long double lam, long double a, long double b, long double x,
+			long double tx, long double T)
+{
+	long double lab = LBetaL(a, b),
+				k = x * logl(lam),
+				l3 = LBetaL(a, b + x + m) - lab + k - lam * T;
+
+	if (x + m == 0)
+		return l3;
+	return LogAddL(l3, LBetaL(a + 1, b + x + m - 1) - lab + k - lam * tx);
+}
+
+/*
+ * Known dropout probability (a, b -> infinity, a/(a+b) = p): over lambda ~
+ * Gamma(r, alpha), with G(t) = G(r+x)/G(r) alpha^r / (alpha+t)^(r+x), BG/NBD
+ * L = (1-p)^x G(T) + [x > 0] p (1-p)^(x-1) G(tx) and MBG/NBD L = (1-p)^(x+1)
+ * G(T) + p (1-p)^x G(tx).
+ */
+static long double
+KnownDropoutLL(int m, long double p, long double r, long double alpha, long double x,
+			   long double tx, long double T)
+{
+	long double g = lgammal(r + x) - lgammal(r) + r * logl(alpha),
+				l3 = (x + m) * log1pl(-p) + g - (r + x) * logl(alpha + T);
+
+	if (x + m == 0)
+		return l3;
+	return LogAddL(l3, logl(p) + (x + m - 1) * log1pl(-p) + g - (r + x) * logl(alpha + tx));
+}
+
+/*
+ * Runoff limits: where every customer buys at one rate (r, alpha huge, r/alpha
+ * fixed) or drops out with one probability (a, b huge, a/(a+b) fixed), the
+ * LL of one customer and the summed LL (raw patterns and prep) equal the
+ * limit models' closed forms to 1e-9 per customer at scales 1e11 and 1e13
+ * (the limit itself is off by O(x^2 / scale), below 5e-10 here). The former
+ * r log alpha - (r+x) log(alpha+T) was off by up to 2e-3 at 1e11 and 0.2 at
+ * 1e13, its difference of two log Betas of size a by 1e-5 and 1e-3.
+ */
+static void
+TestRunoffLimits(void)
+{
+	static const double cust[][3] = {
+		{0, 0, 4}, {1, 2, 5}, {2, 3.5, 8}, {3, 1.5, 4}, {5, 1.5, 9}, {7, 7, 7}
+	};
+	static const double mix[2][2] = {{0.8, 2.4}, {3.0, 0.5}};
+	static const double scales[2] = {1e11, 1e13};
+	static const double known[2] = {0.5, 3.0};
+	int			ncu = (int) (sizeof(cust) / sizeof(cust[0]));
+	int			lim,
+				s,
+				k,
+				j,
+				m,
+				c;
+
+	for (lim = 0; lim < 2; lim++)
+		for (s = 0; s < 2; s++)
+			for (k = 0; k < 2; k++)
+				for (j = 0; j < 2; j++)
+				{
+					/* lim 0: r/alpha = known[k]; lim 1: a/(a+b) = known[k] / 4 */
+					double		q = (lim == 0) ? known[k] : known[k] / 4.0;
+					double		par[4];
+					crm_rfm_pattern p[8];
+					crm_rfm_prep prep;
+					size_t		n;
+
+					if (lim == 0)
+					{
+						par[0] = q * scales[s];
+						par[1] = scales[s];
+						par[2] = mix[j][0];
+						par[3] = mix[j][1];
+					}
+					else
+					{
+						par[0] = mix[j][0];
+						par[1] = mix[j][1];
+						par[2] = q * scales[s];
+						par[3] = (1.0 - q) * scales[s];
+					}
+					for (m = 0; m < 2; m++)
+					{
+						double		want = 0.0;
+
+						for (c = 0; c < ncu; c++)
+						{
+							double		x = cust[c][0],
+										tx = cust[c][1],
+										T = cust[c][2];
+							double		ref = (double) ((lim == 0) ?
+														KnownRateLL(m, q, par[2], par[3], x, tx, T) :
+														KnownDropoutLL(m, q, par[0], par[1], x, tx, T));
+
+							CHECK_CLOSE(m ? crm_mbgnbd_loglik(par, x, tx, T, NULL) :
+										crm_bgnbd_loglik(par, x, tx, T, NULL), ref, 0, 1e-9);
+							p[c].x = x;
+							p[c].tx = tx;
+							p[c].T = T;
+							p[c].n = 1.0 + c;
+							want += p[c].n * ref;
+						}
+						n = crm_compress_rfm(p, (size_t) ncu);
+						CHECK_CLOSE(m ? crm_mbgnbd_loglik_sum(par, p, n, NULL) :
+									crm_bgnbd_loglik_sum(par, p, n, NULL), want, 0, 25e-9);
+						CHECK(crm_rfm_prep_init(&prep, p, n) == 0);
+						CHECK_CLOSE(crm_bgnbd_loglik_prep(par, m, &prep, NULL), want, 0, 25e-9);
+						crm_rfm_prep_free(&prep);
+					}
+				}
+}
+
+/*
+ * Gradients in log-parameters against central differences (step 1e-4) where
+ * r and alpha, or a and b, are about 1e7: the former LL jittered by 1e-8
+ * there, 1e-4 in these differences, and the optimiser stalled on the noise.
+ */
+static void
+TestRunoffGradient(void)
+{
+	static const double pars[][4] = {
+		{0.7e7, 1e7, 0.8, 2.4},
+		{3.1e7, 1.3e7, 3.0, 0.5},
+		{0.243, 4.414, 0.3e7, 0.9e7},
+		{2.0, 0.5, 1.1e7, 0.4e7},
+		{2.2e7, 1e7, 0.5e7, 1.5e7}
+	};
+	static const double cust[][3] = {
+		{0, 0, 38.86}, {2, 30.43, 38.86}, {1, 0.5, 3}, {7, 7, 7}, {40, 20, 30}
+	};
+	size_t		i,
+				c;
+	int			m,
+				k;
+
+	for (i = 0; i < sizeof(pars) / sizeof(pars[0]); i++)
+		for (c = 0; c < sizeof(cust) / sizeof(cust[0]); c++)
+			for (m = 0; m < 2; m++)
+			{
+				double		x = cust[c][0],
+							tx = cust[c][1],
+							T = cust[c][2];
+				double		g[4];
+				double		ll = m ? crm_mbgnbd_loglik(pars[i], x, tx, T, g) :
+					crm_bgnbd_loglik(pars[i], x, tx, T, g);
+
+				CHECK_FINITE(ll);
+				for (k = 0; k < 4; k++)
+				{
+					double		h = 1e-4,
+								pp[4],
+								pm[4],
+								fd;
+
+					memcpy(pp, pars[i], sizeof(pp));
+					memcpy(pm, pars[i], sizeof(pm));
+					pp[k] *= exp(h);
+					pm[k] *= exp(-h);
+					fd = m ?
+						(crm_mbgnbd_loglik(pp, x, tx, T, NULL) - crm_mbgnbd_loglik(pm, x, tx, T, NULL)) :
+						(crm_bgnbd_loglik(pp, x, tx, T, NULL) - crm_bgnbd_loglik(pm, x, tx, T, NULL));
+					fd /= 2.0 * h;
+					/* truncation h^2 times a third derivative of size x */
+					CHECK_CLOSE(pars[i][k] * g[k], fd, 1e-6, 1e-6);
+				}
+			}
+}
+
+/*
+ * P(X(t) = n) where a and b have run off (a/(a+b) = p fixed, a + b = 1e13)
+ * equals the known-dropout model's: with N ~ NB(r, alpha/(alpha+t)) the
+ * purchases of a customer who never drops out, BG/NBD (1-p)^n P(N = n) +
+ * [n > 0] p (1-p)^(n-1) P(N >= n), MBG/NBD (1-p)^(n+1) P(N = n) + p (1-p)^n
+ * P(N >= n). Two log Betas of size 1e13 lost 1e-5 there.
+ */
+static void
+TestRunoffProbN(void)
+{
+	static const double ps[2] = {0.15, 0.6};
+	double		r = 0.243,
+				alpha = 4.414,
+				t = 30.0;
+	int			i,
+				m,
+				n;
+
+	for (i = 0; i < 2; i++)
+		for (m = 0; m < 2; m++)
+		{
+			double		par[4] = {r, alpha, ps[i] * 1e13, (1.0 - ps[i]) * 1e13};
+			long double below = 0.0L;	/* P(N < n) */
+
+			for (n = 0; n <= 30; n++)
+			{
+				long double pn = expl(lgammal(r + n) - lgammal(r) - lgammal(n + 1.0L) +
+									  r * logl(alpha / (alpha + t)) + n * logl(t / (alpha + t)));
+				long double q = 1.0L - ps[i],
+							want = powl(q, n + m) * pn;
+				double		got = NAN;
+				char		msg[256];
+
+				if (n + m > 0)
+					want += ps[i] * powl(q, n + m - 1) * (1.0L - below);
+				below += pn;
+				CHECK(crm_prob_n_purchases(m ? CRM_MBGNBD : CRM_BGNBD, par, n, t, &got, msg,
+										   sizeof(msg)) == CRM_OK);
+				CHECK_CLOSE(got, (double) want, 0, 1e-10);
+			}
+		}
+}
+
 int
 main(void)
 {
@@ -1232,5 +1470,8 @@ main(void)
 	TestConditionalMulti();
 	TestClvRealistic();
 	TestTinyB();
+	TestRunoffLimits();
+	TestRunoffGradient();
+	TestRunoffProbN();
 	return UNIT_DONE("bgnbd");
 }

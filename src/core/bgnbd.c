@@ -9,7 +9,11 @@
  * repeat purchase, MBG/NBD also right after the first. With m = 0 (BG) or
  * m = 1 (MBG), per customer:
  *	  LL = log G(r+x)/G(r) + r log alpha + log B(a, b+x+m)/B(a, b)
- *		 + log[ (alpha+T)^-(r+x) + [x+m > 0] a/(b+x+m-1) (alpha+tx)^-(r+x) ]
+ *		 + log[ (alpha+T)^-(r+x) + [x+m > 0] a/(b+x+m-1) (alpha+tx)^-(r+x) ],
+ * evaluated as log G(r+x)/G(r) - x log alpha + log B(a, b+x+m)/B(a, b)
+ *		 + log[ e^(-(r+x) log1p(T/alpha)) + [x+m > 0] a/(b+x+m-1) e^(-(r+x) log1p(tx/alpha)) ]
+ * with shifted differences (crm_lpoch, crm_lbeta_ratio): when a fit runs off
+ * (r and alpha, or a and b, huge together) no two large terms cancel.
  *
  * E[Y(t) | x, tx, T] = P(alive) K/(a-1) [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m;
  * K; t/(u+t))], u = alpha+T, K = a+b+x+m-1, is evaluated at a block of
@@ -39,9 +43,10 @@
 /* Per-x constants of the log-likelihood and their derivatives. */
 typedef struct XTerms
 {
+	double		x;				/* the group's repeat purchases */
 	double		c;				/* x-only part of LL */
-	double		dc[4];			/* its gradient */
-	double		hc[4][4];		/* its Hessian (filled only for Hessian sums) */
+	double		dc[4];			/* its gradient (d/dalpha is taken in AddGroup) */
+	double		hc[4][4];		/* its Hessian in r, a, b (filled only for Hessian sums) */
 	double		c4;				/* log a - log(b + x + m - 1) */
 	double		dc4b;			/* d c4 / d b (d c4 / d a = 1/a) */
 	double		rx;				/* r + x */
@@ -56,10 +61,7 @@ typedef struct ParTerms
 				a,
 				b;
 	double		lalpha,
-				psi_r,
-				lbeta_ab,
-				psi_ab,
-				psi_b,
+				ialpha,
 				log_a;
 	int			m;
 } ParTerms;
@@ -74,71 +76,96 @@ SetParTerms(ParTerms *pt, const double par[4], int modified)
 	pt->b = par[3];
 	pt->m = modified ? 1 : 0;
 	pt->lalpha = log(pt->alpha);
-	pt->psi_r = crm_digamma(pt->r);
-	pt->lbeta_ab = crm_lbeta(pt->a, pt->b);
-	pt->psi_ab = crm_digamma(pt->a + pt->b);
-	pt->psi_b = crm_digamma(pt->b);
+	pt->ialpha = 1.0 / pt->alpha;
 	pt->log_a = log(pt->a);
 }
 
-/* Fills xt->hc, the Hessian of the x-only part of LL (after SetXTerms). */
-static void
-SetXHessian(XTerms *xt, const ParTerms *pt, double x)
+/*
+ * log1p(u / alpha) and u / (alpha + u) of one time u: the pattern terms are
+ * -(r + x) log1p(u / alpha), small when r and alpha run off together. One
+ * division, and log where it is as accurate as log1p and faster, so that
+ * the table costs about what log(alpha + u) and 1 / (alpha + u) did.
+ */
+static inline void
+SetTimeTerms(const ParTerms *pt, double u, double *l, double *q)
 {
-	double		xm = x + pt->m;
+	double		v = u * pt->ialpha;
+
+	if (v < 0.5)
+		*l = log1p(v);
+	else if (isfinite(v))
+		*l = log(1.0 + v);
+	else						/* alpha near the subnormal range */
+		*l = log(pt->alpha + u) - pt->lalpha;
+	*q = u * (1.0 / (pt->alpha + u));
+}
+
+/* psi'(z + n) - psi'(z), n >= 0: for z >= 100 without cancelling two values near 1/z. */
+static double
+TrigammaDiff(double z, double n)
+{
+	double		w = z + n,
+				iz,
+				iw,
+				z2,
+				w2;
+
+	if (n == 0.0)
+		return 0.0;
+	if (z < 100.0)
+		return crm_trigamma(w) - crm_trigamma(z);
+	iz = 1.0 / z;
+	iw = 1.0 / w;
+	z2 = iz * iz;
+	w2 = iw * iw;
+	/* 1/x + 1/(2x^2) + 1/(6x^3) - 1/(30x^5) + 1/(42x^7) at w minus at z, to z^-9 */
+	return -n * iz * iw - 0.5 * n * (z + w) * z2 * w2 +
+		(iw * w2 * (1.0 / 6 - w2 * (1.0 / 30 - w2 * (1.0 / 42))) -
+		 iz * z2 * (1.0 / 6 - z2 * (1.0 / 30 - z2 * (1.0 / 42))));
+}
+
+/* Fills xt->hc, the Hessian of the x-only part of LL in r, a, b (after SetXTerms). */
+static void
+SetXHessian(XTerms *xt, const ParTerms *pt)
+{
+	double		xm = xt->x + pt->m;
 
 	memset(xt->hc, 0, sizeof(xt->hc));
-	if (x > 0)
-		xt->hc[0][0] = crm_trigamma(pt->r + x) - crm_trigamma(pt->r);
-	xt->hc[0][1] = xt->hc[1][0] = 1.0 / pt->alpha;
-	xt->hc[1][1] = -pt->r / (pt->alpha * pt->alpha);
+	xt->hc[0][0] = TrigammaDiff(pt->r, xt->x);
 	if (xm > 0)
 	{
-		double		t_ab = crm_trigamma(pt->a + pt->b),
-					t_abx = crm_trigamma(pt->a + pt->b + xm);
+		double		tab = TrigammaDiff(pt->a + pt->b, xm);
 
-		xt->hc[2][2] = xt->hc[2][3] = xt->hc[3][2] = t_ab - t_abx;
-		xt->hc[3][3] = crm_trigamma(pt->b + xm) - crm_trigamma(pt->b) + t_ab - t_abx;
+		xt->hc[2][2] = xt->hc[2][3] = xt->hc[3][2] = -tab;
+		xt->hc[3][3] = TrigammaDiff(pt->b, xm) - tab;
 	}
 }
 
-/* Fills the constants of one x value. */
+/*
+ * Fills the constants of one x value: log G(r+x)/G(r) - x log alpha +
+ * log B(a, b+x+m)/B(a, b), each a shifted difference that stays accurate
+ * when r and alpha, or a and b, are huge.
+ */
 static void
 SetXTerms(XTerms *xt, const ParTerms *pt, double x)
 {
 	double		xm = x + pt->m;
-	double		a1,
-				da1r;
 
-	/* log G(r+x)/G(r) + r log alpha */
-	if (x > 0)
-	{
-		a1 = crm_lgamma(x) - crm_lbeta(pt->r, x);
-		da1r = crm_digamma(pt->r + x) - pt->psi_r;
-	}
-	else
-	{
-		a1 = 0.0;
-		da1r = 0.0;
-	}
+	xt->x = x;
 	xt->rx = pt->r + x;
-	xt->c = a1 + pt->r * pt->lalpha;
-	xt->dc[0] = da1r + pt->lalpha;
-	xt->dc[1] = pt->r / pt->alpha;
+	xt->c = crm_lpoch(pt->r, x) - x * pt->lalpha;
+	xt->dc[0] = crm_digamma_diff(pt->r, x);
+	xt->dc[1] = 0.0;
 	xt->dc[2] = 0.0;
 	xt->dc[3] = 0.0;
-	/* log B(a, b+x+m) / B(a, b) */
-	if (xm > 0)
-	{
-		double		psi_abx = crm_digamma(pt->a + pt->b + xm);
-
-		xt->c += crm_lbeta(pt->a, pt->b + xm) - pt->lbeta_ab;
-		xt->dc[2] = pt->psi_ab - psi_abx;
-		xt->dc[3] = crm_digamma(pt->b + xm) - pt->psi_b + pt->psi_ab - psi_abx;
-	}
 	xt->has4 = (xm > 0);
 	if (xt->has4)
 	{
+		double		dab = crm_digamma_diff(pt->a + pt->b, xm);
+
+		xt->c += crm_lbeta_ratio(pt->a, pt->b, xm);
+		xt->dc[2] = -dab;
+		xt->dc[3] = crm_digamma_diff(pt->b, xm) - dab;
 		/* b + (x + m - 1): b + x + m - 1 would lose b when b << 1 = x + m */
 		xt->c4 = pt->log_a - log(pt->b + (xm - 1.0));
 		xt->dc4b = -1.0 / (pt->b + (xm - 1.0));
@@ -151,45 +178,49 @@ SetXTerms(XTerms *xt, const ParTerms *pt, double x)
 }
 
 /*
- * Accumulates one pattern of weight w given log(alpha+T), 1/(alpha+T),
- * log(alpha+tx), 1/(alpha+tx). acc = {ll, d/dr, d/dalpha, sum of w * p4}.
+ * Accumulates one pattern of weight w given SetTimeTerms' l and q at T and
+ * at tx. acc = {ll, d/dr, sum of w (p3 q(T) + p4 q(tx)), sum of w * p4}.
  * Returns p4, the weight of the dropout-after-last-purchase branch (0 when
  * it does not exist).
  */
 static inline double
-AddPattern(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
+AddPattern(const XTerms *xt, double w, double lT, double qT, double lx, double qx,
 		   double acc[4])
 {
 	double		a3 = -xt->rx * lT;
 
 	if (xt->has4)
 	{
-		double		a4 = xt->c4 - xt->rx * ltx;
+		double		a4 = xt->c4 - xt->rx * lx;
 		double		d = a4 - a3;
 		double		e = exp(-fabs(d));
 		double		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
 		double		p3 = 1.0 - p4;
 
 		acc[0] += w * (fmax(a3, a4) + log1p(e));
-		acc[1] -= w * (p3 * lT + p4 * ltx);
-		acc[2] -= w * xt->rx * (p3 * iT + p4 * itx);
+		acc[1] -= w * (p3 * lT + p4 * lx);
+		acc[2] += w * (p3 * qT + p4 * qx);
 		acc[3] += w * p4;
 		return p4;
 	}
 	acc[0] += w * a3;
 	acc[1] -= w * lT;
-	acc[2] -= w * xt->rx * iT;
+	acc[2] += w * qT;
 	return 0.0;
 }
 
-/* Adds one x group's totals (weight W, pattern sums acc) to ll and grad. */
+/*
+ * Adds one x group's totals (weight W, pattern sums acc) to ll and grad.
+ * d/dalpha = ((r+x) sum q - W x) / alpha: the pattern terms' (r+x) u /
+ * (alpha (alpha+u)) and the constant's -x / alpha, bounded by (r+x) / alpha.
+ */
 static void
 AddGroup(const XTerms *xt, const ParTerms *pt, double W, const double acc[4],
 		 double *ll, double grad[4])
 {
 	*ll += W * xt->c + acc[0];
 	grad[0] += W * xt->dc[0] + acc[1];
-	grad[1] += W * xt->dc[1] + acc[2];
+	grad[1] += (xt->rx * acc[2] - W * xt->x) / pt->alpha;
 	grad[2] += W * xt->dc[2] + acc[3] / pt->a;
 	grad[3] += W * xt->dc[3] + acc[3] * xt->dc4b;
 }
@@ -215,10 +246,14 @@ LoglikSum(const double par[4], int modified, const crm_rfm_pattern *p, size_t n,
 		SetXTerms(&xt, &pt, x);
 		for (; i < n && p[i].x == x; i++)
 		{
-			double		uT = pt.alpha + p[i].T,
-						utx = pt.alpha + p[i].tx;
+			double		lT,
+						qT,
+						lx,
+						qx;
 
-			AddPattern(&xt, p[i].n, log(uT), 1.0 / uT, log(utx), 1.0 / utx, acc);
+			SetTimeTerms(&pt, p[i].T, &lT, &qT);
+			SetTimeTerms(&pt, p[i].tx, &lx, &qx);
+			AddPattern(&xt, p[i].n, lT, qT, lx, qx, acc);
 			W += p[i].n;
 		}
 		AddGroup(&xt, &pt, W, acc, &ll, g);
@@ -331,8 +366,9 @@ crm_rfm_prep_free(crm_rfm_prep *prep)
 /*
  * Pattern sums of one x group that the Hessian needs, beyond AddPattern's
  * (weighted, with q = p3 p4, d0 = log(alpha+T) - log(alpha+tx) and
- * d1 = 1/(alpha+T) - 1/(alpha+tx)): s2 = sum of p3/(alpha+T)^2 +
- * p4/(alpha+tx)^2, then q, q d0, q d1, q d0^2, q d0 d1, q d1^2.
+ * d1 = 1/(alpha+T) - 1/(alpha+tx)): s2 = sum of p3 q(T) (2 - q(T)) +
+ * p4 q(tx) (2 - q(tx)) (q(u) = u / (alpha+u)), then q, q d0, q d1, q d0^2,
+ * q d0 d1, q d1^2.
  */
 typedef struct HessAcc
 {
@@ -345,19 +381,23 @@ typedef struct HessAcc
 				q11;
 } HessAcc;
 
-/* Accumulates one pattern's Hessian sums (see HessAcc), given AddPattern's p4. */
+/*
+ * Accumulates one pattern's Hessian sums (see HessAcc), given its times,
+ * SetTimeTerms' l and q at both and AddPattern's p4. d0 = l(T) - l(tx) and
+ * d1 as a quotient of (T - tx): both accurate for every alpha.
+ */
 static inline void
-AddPatternHessian(const XTerms *xt, double w, double lT, double iT, double ltx, double itx,
-				  double p4, HessAcc *h)
+AddPatternHessian(const XTerms *xt, const ParTerms *pt, double w, double T, double tx,
+				  double lT, double qT, double lx, double qx, double p4, HessAcc *h)
 {
 	if (xt->has4)
 	{
 		double		p3 = 1.0 - p4;
 		double		wq = w * p3 * p4,
-					d0 = lT - ltx,
-					d1 = iT - itx;
+					d0 = lT - lx,
+					d1 = -(T - tx) / (pt->alpha + T) / (pt->alpha + tx);
 
-		h->s2 += w * (p3 * iT * iT + p4 * itx * itx);
+		h->s2 += w * (p3 * qT * (2.0 - qT) + p4 * qx * (2.0 - qx));
 		h->q += wq;
 		h->q0 += wq * d0;
 		h->q1 += wq * d1;
@@ -366,14 +406,17 @@ AddPatternHessian(const XTerms *xt, double w, double lT, double iT, double ltx, 
 		h->q11 += wq * d1 * d1;
 	}
 	else
-		h->s2 += w * iT * iT;
+		h->s2 += w * qT * (2.0 - qT);
 }
 
 /*
  * Adds one x group's Hessian of LL: the x-only part (W times xt->hc), the
- * weighted Hessians of log(alpha+T)^-(r+x) and of the dropout term, and the
- * p3 p4 outer product of their gradient difference (log-sum-exp rule).
- * acc is the group's AddPattern sums.
+ * weighted Hessians of the two branches, and the p3 p4 outer product of
+ * their gradient difference (log-sum-exp rule). In alpha, the branches'
+ * -(r+x) log1p(u/alpha) give (r+x) q/alpha and -(r+x) q (2-q)/alpha^2, the
+ * constant's -x log alpha gives x/alpha^2 (together -r/alpha^2 +
+ * (r+x)/(alpha+u)^2, without its cancellation at huge r). acc is the
+ * group's AddPattern sums.
  */
 static void
 AddGroupHessian(const XTerms *xt, const ParTerms *pt, double W, const double acc[4],
@@ -382,15 +425,13 @@ AddGroupHessian(const XTerms *xt, const ParTerms *pt, double W, const double acc
 	double		rx = xt->rx,
 				ia = 1.0 / pt->a,
 				db = xt->dc4b;
-	/* sum of w (p3/(alpha+T) + p4/(alpha+tx)), from acc[2] = -rx times it */
-	double		s1 = -acc[2] / rx;
 	double		g[4][4] = {{0}};
 	int			i,
 				j;
 
 	g[0][0] = h->q00;
-	g[0][1] = -s1 + rx * h->q01;
-	g[1][1] = rx * h->s2 + rx * rx * h->q11;
+	g[0][1] = acc[2] / pt->alpha + rx * h->q01;
+	g[1][1] = (W * xt->x - rx * h->s2) / pt->alpha / pt->alpha + rx * rx * h->q11;
 	g[0][2] = h->q0 * ia;
 	g[0][3] = h->q0 * db;
 	g[1][2] = rx * h->q1 * ia;
@@ -408,7 +449,7 @@ AddGroupHessian(const XTerms *xt, const ParTerms *pt, double W, const double acc
 }
 
 /*
- * Summed LL over a prep, log(alpha + u) once per distinct time; with grad,
+ * Summed LL over a prep, log1p(u / alpha) once per distinct time; with grad,
  * its gradient; with hess, its Hessian (row-major 4 x 4).
  */
 static double
@@ -420,18 +461,13 @@ PrepSum(const double par[4], int modified, crm_rfm_prep *prep, double grad[4], d
 				g[4] = {0, 0, 0, 0},
 				H[4][4] = {{0}};
 	double	   *lu = prep->work,
-			   *iu = prep->work + prep->nu;
+			   *qu = prep->work + prep->nu;
 	size_t		gi,
 				i;
 
 	SetParTerms(&pt, par, modified);
 	for (i = 0; i < prep->nu; i++)
-	{
-		double		u = pt.alpha + prep->uval[i];
-
-		lu[i] = log(u);
-		iu[i] = 1.0 / u;
-	}
+		SetTimeTerms(&pt, prep->uval[i], &lu[i], &qu[i]);
 	for (gi = 0; gi < prep->nx; gi++)
 	{
 		double		acc[4] = {0, 0, 0, 0};
@@ -443,16 +479,17 @@ PrepSum(const double par[4], int modified, crm_rfm_prep *prep, double grad[4], d
 		{
 			uint32_t	jT = prep->iT[i],
 						jx = prep->itx[i];
-			double		p4 = AddPattern(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], acc);
+			double		p4 = AddPattern(&xt, prep->w[i], lu[jT], qu[jT], lu[jx], qu[jx], acc);
 
 			if (hess)
-				AddPatternHessian(&xt, prep->w[i], lu[jT], iu[jT], lu[jx], iu[jx], p4, &h);
+				AddPatternHessian(&xt, &pt, prep->w[i], prep->uval[jT], prep->uval[jx],
+								  lu[jT], qu[jT], lu[jx], qu[jx], p4, &h);
 			W += prep->w[i];
 		}
 		AddGroup(&xt, &pt, W, acc, &ll, g);
 		if (hess)
 		{
-			SetXHessian(&xt, &pt, prep->xval[gi]);
+			SetXHessian(&xt, &pt);
 			AddGroupHessian(&xt, &pt, W, acc, &h, H);
 		}
 	}
@@ -463,7 +500,7 @@ PrepSum(const double par[4], int modified, crm_rfm_prep *prep, double grad[4], d
 	return ll;
 }
 
-/* Summed LL over a prep: log(alpha + u) once per distinct time. */
+/* Summed LL over a prep: log1p(u / alpha) once per distinct time. */
 double
 crm_bgnbd_loglik_prep(const double par[4], int modified, crm_rfm_prep *prep, double grad[4])
 {
@@ -791,35 +828,41 @@ BetaCF(double a, double b, double z)
 	return -1.0;
 }
 
-/* log I_z(a, b) given z and zc = 1 - z (both accurate). */
+/*
+ * log I_z(a, b) given lz = log z and lzc = log(1 - z) (both accurate: b may
+ * be huge, and b log(1 - z) must not come from a rounded 1 - z).
+ */
 static double
-LogBetaInc(double a, double b, double z, double zc)
+LogBetaInc(double a, double b, double lz, double lzc)
 {
 	double		cf;
 
-	if (z <= 0.0)
+	if (lz == -INFINITY)
 		return -INFINITY;
-	if (zc <= 0.0)
+	if (lzc == -INFINITY)
 		return 0.0;
-	if (z < (a + 1.0) / (a + b + 2.0))
+	if (lz < log((a + 1.0) / (a + b + 2.0)))
 	{
-		cf = BetaCF(a, b, z);
+		cf = BetaCF(a, b, exp(lz));
 		if (cf <= 0.0)
 			return NAN;
-		return a * log(z) + b * log(zc) - crm_lbeta(a, b) + log(cf) - log(a);
+		return a * lz + b * lzc - crm_lbeta(a, b) + log(cf) - log(a);
 	}
-	cf = BetaCF(b, a, zc);
+	cf = BetaCF(b, a, exp(lzc));
 	if (cf <= 0.0)
 		return NAN;
-	return crm_log1mexp(fmin(0.0, b * log(zc) + a * log(z) - crm_lbeta(a, b)
-							 + log(cf) - log(b)));
+	return crm_log1mexp(fmin(0.0, b * lzc + a * lz - crm_lbeta(a, b) + log(cf) - log(b)));
 }
 
 /* log of the regularized incomplete beta I_z(a, b). */
 double
 crm_log_betainc(double a, double b, double z)
 {
-	return LogBetaInc(a, b, z, 1.0 - z);
+	if (z <= 0.0)
+		return -INFINITY;
+	if (z >= 1.0)
+		return 0.0;
+	return LogBetaInc(a, b, log(z), log1p(-z));
 }
 
 /*
@@ -834,7 +877,6 @@ crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *
 				a = par[2],
 				b = par[3];
 	int			m = modified ? 1 : 0;
-	double		lbab = crm_lbeta(a, b);
 	double		lz,
 				lzc,
 				lnb,
@@ -850,15 +892,17 @@ crm_bgnbd_prob_n(const double par[4], int modified, double n, double t, double *
 	lz = log(t) - log(alpha + t);
 	lnb = r * lzc;
 	if (n > 0)
-		lnb += crm_lgamma(n) - crm_lbeta(r, n) - crm_lgamma(n + 1.0) + n * lz;
-	l1 = crm_lbeta(a, b + n + m) - lbab + lnb;
+		lnb += crm_lpoch(r, n) - crm_lgamma(n + 1.0) + n * lz;
+	/* ratios of log Betas, accurate when a and b are huge */
+	l1 = crm_lbeta_ratio(a, b, n + m) + lnb;
 	if (n + m > 0)
 	{
-		double		ltail = (n > 0) ? LogBetaInc(n, r, exp(lz), exp(lzc)) : 0.0;
+		double		ltail = (n > 0) ? LogBetaInc(n, r, lz, lzc) : 0.0;
 
 		if (isnan(ltail))
 			return -1;
-		l2 = crm_lbeta(a + 1.0, b + (n + m - 1.0)) - lbab + ltail;
+		/* log B(a+1, b+n+m-1) - log B(a, b), with log B(a+1, b)/B(a, b) = log(a/(a+b)) */
+		l2 = crm_lbeta_ratio(a + 1.0, b, n + m - 1.0) - log1p(b / a) + ltail;
 	}
 	*out = exp(crm_logaddexp(l1, l2));
 	return isfinite(*out) ? 0 : -1;
