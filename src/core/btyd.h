@@ -175,7 +175,7 @@ typedef struct crm_rfm_prep
 	uint32_t   *iT;				/* [n] index of T in uval */
 	uint32_t   *itx;			/* [n] index of tx in uval */
 	double	   *uval;			/* [nu] distinct times, in order of first use */
-	double	   *work;			/* [2 * nu] scratch: log(alpha + u), 1 / (alpha + u) */
+	double	   *work;			/* [2 * nu] scratch: log1p(u / alpha), u / (alpha + u) */
 } crm_rfm_prep;
 
 /* Builds a prep from patterns sorted by x (crm_compress_rfm); -1 when out of memory. */
