@@ -445,6 +445,120 @@ TestPointMassDropout(void)
 		}
 }
 
+/*
+ * The mirror of BruteKnownMu: a known purchase rate lambda, the dropout rate
+ * mu ~ Gamma(s, beta) integrated by composite 8-point Gauss-Legendre in
+ * u = log(mu), long double. mode 0: log of the whole likelihood
+ *	  lambda^x mu / (lambda + mu) e^-(lambda + mu) tx
+ *	  + lambda^(x+1) / (lambda + mu) e^-(lambda + mu) T;
+ * mode 1: its alive part lambda^x e^-(lambda + mu) T; mode 2: the alive part
+ * times lambda / (delta + mu), the DERT numerator.
+ */
+static double
+BruteKnownLambda(long double lam, double s, double beta, double x, double tx, double T,
+				 int mode, double delta)
+{
+	long double c = logl((s + 1.0L) / (beta + tx));	/* near the peak */
+	long double lo = c - 40.0L - 60.0L / s;
+	long double hi = c + 8.0L;
+	long double h = 0.02L;
+	long double sum = 0.0L;
+	long double ref = -INFINITY;
+	long double llam = logl(lam);
+	int			pass, i, j, k;
+	int			panels = (int) ((hi - lo) / h) + 1;
+
+	/* two passes: the largest log term first, then the sum relative to it */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < panels; i++)
+			for (j = 0; j < 4; j++)
+				for (k = -1; k <= 1; k += 2)
+				{
+					long double u = lo + h * (i + 0.5L + 0.5L * k * Gl8Node[j]);
+					long double mu = expl(u);
+					long double lg = s * logl(beta) - lgammal(s) + s * u - beta * mu;
+					long double lf;
+
+					if (mode > 0)
+					{
+						lf = x * llam - (lam + mu) * T;
+						if (mode == 2)
+							lf += llam - logl(delta + mu);
+					}
+					else
+					{
+						long double a = x * llam + u - logl(lam + mu) - (lam + mu) * tx;
+						long double b = (x + 1.0L) * llam - logl(lam + mu) - (lam + mu) * T;
+
+						lf = (a > b) ? a + log1pl(expl(b - a)) : b + log1pl(expl(a - b));
+					}
+					if (pass == 0)
+						ref = fmaxl(ref, lg + lf);
+					else
+						sum += 0.5L * h * Gl8Weight[j] * expl(lg + lf - ref);
+				}
+	return (double) (ref + logl(sum));
+}
+
+/*
+ * r and alpha huge with r / alpha = lambda: the Gamma(r, alpha) purchase rate
+ * is a point mass at lambda (every customer buys at the same rate), so the
+ * likelihood, P(alive) and DERT are those of a known lambda, integrated over
+ * mu by brute force. alpha^r must not meet (alpha + t)^-(r+x) as
+ * r (log(alpha) - log(alpha + t)), nor lgamma(r + x) - lgamma(r) be a
+ * difference: at r = 1e7 their rounding (2e-8 per customer) stalled the fits
+ * that run off towards this limit, at 1e13 the LL was 4e-2 off. Checked at
+ * the limit, with x = 1 where r + x rounds to r (r = 2e16).
+ */
+static void
+TestPointMassPurchase(void)
+{
+	static const double data[][3] = {
+		{0, 0, 40.0}, {1, 20.8, 45.2}, {3, 22.8, 42.9}, {5, 8.45, 48.7}, {12, 39.0, 40.0}, {2, 0.5, 52.0},
+	};
+	static const double lambdas[] = {0.3, 2.0};
+	static const double sb[][2] = {{0.6, 12.0}, {3.0, 40.0}};
+	static const double alphas[] = {1e14, 1e16};
+	const double delta = 0.01;
+	size_t		i, j, k, l;
+
+	for (i = 0; i < sizeof(lambdas) / sizeof(lambdas[0]); i++)
+		for (j = 0; j < sizeof(sb) / sizeof(sb[0]); j++)
+			for (l = 0; l < sizeof(alphas) / sizeof(alphas[0]); l++)
+			{
+				double		par[4] = {lambdas[i] * alphas[l], alphas[l], sb[j][0], sb[j][1]};
+				/* the rate the parameters give, not the rounded lambda */
+				long double lam = (long double) par[0] / par[1];
+				crm_rfm_pattern p[sizeof(data) / sizeof(data[0])];
+				double		sum_ref = 0.0;
+
+				for (k = 0; k < sizeof(data) / sizeof(data[0]); k++)
+				{
+					const double *d = data[k];
+					double		ll_ref = BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 0, 0);
+					double		lpa_ref = BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 1, 0) - ll_ref;
+					double		dert_ref = exp(BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 2, delta) - ll_ref);
+					double		g[4];
+					double		lpa = 1.0;
+					double		dert = -1.0;
+
+					CHECK_CLOSE(crm_pnbd_loglik(par, d[0], d[1], d[2], NULL), ll_ref, 1e-12, 1e-10);
+					CHECK_CLOSE(crm_pnbd_loglik(par, d[0], d[1], d[2], g), ll_ref, 1e-12, 1e-10);
+					CHECK(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3]));
+					CHECK(crm_pnbd_log_p_alive(par, d[0], d[1], d[2], &lpa) == 0);
+					CHECK_CLOSE(lpa, lpa_ref, 1e-12, 1e-10);
+					CHECK(crm_pnbd_dert_core(par, delta, d[0], d[1], d[2], &dert) == 0);
+					CHECK_CLOSE(dert, dert_ref, 1e-9, 0);
+					p[k].x = d[0];
+					p[k].tx = d[1];
+					p[k].T = d[2];
+					p[k].n = 1.0 + k;
+					sum_ref += p[k].n * ll_ref;
+				}
+				CHECK_CLOSE(crm_pnbd_loglik_sum(par, p, k, NULL), sum_ref, 1e-12, 1e-9);
+			}
+}
+
 /* Richardson-extrapolated central difference of the loglik in parameter i. */
 static double
 FdGrad(const double *par, double x, double tx, double T, int i)
@@ -475,8 +589,13 @@ CheckGradient(const double *par, double x, double tx, double T)
 	for (i = 0; i < 4; i++)
 	{
 		double		fd = FdGrad(par, x, tx, T, i);
-		/* rounding floor of the difference quotient: eps |ll| / h */
-		double		floor_ = 1e-11 * (fabs(ll) + 1.0) / par[i];
+
+		/*
+		 * rounding floor of the difference quotient: eps / h times the
+		 * terms of ll, which include x log(alpha + T) (x = 1e5 and alpha =
+		 * 1e7: 1.6e6 cancelled to 1.2e5)
+		 */
+		double		floor_ = 1e-11 * (fabs(ll) + x * fabs(log(par[1] + T)) + 1.0) / par[i];
 
 		if (!(fabs(g[i] - fd) <= 1e-6 * fabs(fd) + floor_))
 			fprintf(stderr, "gradient %d at (%g %g %g %g | %g %g %g): %.12g vs fd %.12g\n",
@@ -504,6 +623,9 @@ TestGradients(void)
 		{3.0, 0.5, 4.0, 20.0},
 		{0.8, 10.0, 3e5, 1e7},				/* s, beta huge: mu nearly a point mass */
 		{0.8, 10.0, 3e7, 1e9},
+		{3e6, 1e7, 0.6, 12.0},				/* r, alpha huge: lambda nearly a point mass */
+		{2e9, 1e9, 0.6, 12.0},
+		{3e6, 1e7, 3e5, 1e7},				/* both */
 	};
 	static const double data[][3] = {
 		{0, 0, 38.86}, {2, 30.43, 38.86}, {1, 1.0, 30.0}, {7, 35.0, 38.0},
@@ -608,7 +730,8 @@ TestProbIdentities(void)
 {
 	static const double pars[][4] = {
 		{0.553, 10.578, 0.606, 11.669}, {0.7, 50.0, 0.4, 0.5}, {1.5, 0.3, 2.9, 40.0},
-		{2.0, 3.0, 1.0, 3.0}
+		{2.0, 3.0, 1.0, 3.0},
+		{3e13, 1e14, 0.6, 12.0}		/* lambda a point mass at 0.3: Gamma(r, alpha) alpha^r cancels */
 	};
 	size_t		k;
 
@@ -920,6 +1043,7 @@ main(void)
 	TestPAliveRealistic();
 	TestGradients();
 	TestPointMassDropout();
+	TestPointMassPurchase();
 	TestSum();
 	TestProbIdentities();
 	TestExtremes();

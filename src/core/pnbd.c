@@ -29,8 +29,10 @@
  * by Gauss-Legendre quadrature on a logarithmic variable (the integrand is
  * log-concave there, so pieces are sized by how much the log-integrand
  * drops) and the rest by the series. Everything is kept in log space, with
- * log ratios that get multiplied by r + x taken by log1p; P(X(t) = n) uses
- * the same quadrature.
+ * log ratios that get multiplied by r + x taken by log1p; alpha^r and beta^s
+ * enter only as (alpha/(alpha+t))^r and (beta/(beta+t))^s, so r, alpha or s,
+ * beta of 1e7 and more (a fit without heterogeneity runs off there) lose
+ * nothing. P(X(t) = n) uses the same quadrature.
  *
  *-------------------------------------------------------------------------
  */
@@ -86,39 +88,79 @@ typedef struct PnbdCtx
 	double		alpha;
 	double		s;
 	double		beta;
+	double		x;
 	double		p;				/* r + x */
 	double		a;				/* r + s + x */
+	double		log_alpha;
+	double		log_beta;
 } PnbdCtx;
 
-/* One point t: its logs, log T1(t) and the gradient of log T1(t). */
+/*
+ * One point t: its logs, log T1(t) + r log(alpha) (log K takes the rest of
+ * the likelihood) and the gradient of that.
+ */
 typedef struct PnbdPoint
 {
 	double		t;
 	double		la;				/* log(alpha + t) */
 	double		lb;				/* log(beta + t) */
-	double		lbr;			/* log1p(t / beta) = log(beta + t) - log(beta), exactly */
-	double		lt1;			/* log T1(t) */
+	double		lar;			/* log((alpha + t) / alpha), exactly */
+	double		lbr;			/* log((beta + t) / beta), exactly */
+	double		lt1;			/* log T1(t) + r log(alpha) */
 	double		dlt1[4];
 } PnbdPoint;
 
 /* Log-integrand callback: returns log f(u), its slope and (vec) d log f / d par. */
 typedef double (*LogIntegrand) (const void *ctx, double u, double *slope, double vec[4]);
 
+/* log((m + t) / m): log1p(t / m), a difference of logs where t / m overflows. */
+static inline double
+LogGrowth(double m, double t)
+{
+	double		q = t / m;
+
+	return isfinite(q) ? log1p(q) : log(m + t) - log(m);
+}
+
 /*
- * Fills a point: logs of alpha + t, beta + t, log T1(t) and its gradient.
- * log((beta + t) / beta) is log1p, not a difference of logs: s multiplies it,
- * and s may be 1e7 or more when the fit finds little dropout heterogeneity.
+ * log(m + t) and log((m + t) / m) by one logarithm. Where t < m, log1p: the
+ * ratio, multiplied by r or s, must not be a difference of logs (fits run off
+ * to huge m there); else that difference, which is at least log 2 and so
+ * accurate relative to itself.
+ */
+static inline void
+LogPair(double m, double log_m, double t, double *l, double *lr)
+{
+	if (t < m)
+	{
+		*lr = log1p(t / m);
+		*l = log_m + *lr;
+	}
+	else
+	{
+		*l = log(m + t);
+		*lr = *l - log_m;
+	}
+}
+
+/*
+ * Fills a point: logs of alpha + t, beta + t, and
+ *	  log T1(t) + r log(alpha) = -r log((alpha+t)/alpha) - x log(alpha+t)
+ *		- s log((beta+t)/beta)
+ * with its gradient. The log ratios are log1p, not differences of logs: r and
+ * s multiply them, and they may be 1e7 or more when the fit finds little
+ * heterogeneity in the purchase or the dropout rate.
  */
 static void
 SetPoint(const PnbdCtx *c, double t, PnbdPoint *pt)
 {
 	pt->t = t;
-	pt->la = log(c->alpha + t);
-	pt->lb = log(c->beta + t);
-	pt->lbr = log1p(t / c->beta);
-	pt->lt1 = -c->s * pt->lbr - c->p * pt->la;
-	pt->dlt1[0] = -pt->la;
-	pt->dlt1[1] = -c->p / (c->alpha + t);
+	LogPair(c->alpha, c->log_alpha, t, &pt->la, &pt->lar);
+	LogPair(c->beta, c->log_beta, t, &pt->lb, &pt->lbr);
+	pt->lt1 = -c->r * pt->lar - c->x * pt->la - c->s * pt->lbr;
+	pt->dlt1[0] = -pt->lar;
+	/* r t / (alpha (alpha + t)), no intermediate above r / alpha */
+	pt->dlt1[1] = c->r * (t / (c->alpha + t)) / c->alpha - c->x / (c->alpha + t);
 	pt->dlt1[2] = -pt->lbr;
 	pt->dlt1[3] = (c->s / c->beta) * (t / (c->beta + t));
 }
@@ -522,7 +564,7 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	double		bpt;			/* beta + tau */
 	double		dl;				/* log of (alpha + tau) / (alpha + t) or the beta one */
 	double		grow;			/* tau - t */
-	double		la;
+	double		lar;			/* log((alpha + tau) / alpha) */
 	double		lbr;			/* log((beta + tau) / beta) */
 	double		lf;
 
@@ -534,7 +576,7 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 		apt = (c->alpha + pt->t) + grow;
 		dl = log1p(grow / (c->alpha + pt->t));
 		lbr = pt->lbr + v;
-		la = pt->la + dl;
+		lar = pt->lar + dl;
 		lf = q->logs - c->s * v - c->p * dl;
 		*slope = -c->s - c->p * (bpt / apt);
 	}
@@ -544,18 +586,20 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 		apt = (c->alpha + pt->t) + grow;
 		bpt = (c->beta + pt->t) + grow;
 		dl = log1p(grow / (c->beta + pt->t));
-		la = pt->la + v;
+		lar = pt->lar + v;
 		lbr = pt->lbr + dl;
 		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * dl + pt->la - pt->lb;
 		*slope = 1.0 - c->p - (c->s + 1.0) * (apt / bpt);
 	}
 	if (vec)
 	{
-		vec[0] = -la;
-		vec[1] = -c->p / apt;
-		/* no differences of nearly equal terms: s and beta may be 1e7 or more */
+		double		tau = pt->t + grow;
+
+		/* with r log(alpha), as SetPoint; no differences of nearly equal terms */
+		vec[0] = -lar;
+		vec[1] = c->r * (tau / apt) / c->alpha - c->x / apt;
 		vec[2] = 1.0 / c->s - lbr;
-		vec[3] = (c->s / c->beta) * ((pt->t + grow) / bpt) - 1.0 / bpt;
+		vec[3] = (c->s / c->beta) * (tau / bpt) - 1.0 / bpt;
 	}
 	return lf;
 }
@@ -677,8 +721,11 @@ SetCtx(const double par[4], double x, PnbdCtx *c)
 	c->alpha = par[1];
 	c->s = par[2];
 	c->beta = par[3];
+	c->x = x;
 	c->p = par[0] + x;
 	c->a = par[0] + par[2] + x;
+	c->log_alpha = log(par[1]);
+	c->log_beta = log(par[3]);
 }
 
 /* Parameters finite and positive. */
@@ -701,10 +748,10 @@ DataOk(double x, double tx, double T)
 }
 
 /*
- * log L - log K(x) = log(T1(T) + F(tx) - F(T)) given the two points, and its
- * gradient (without the K part). RTknown, when not NULL, is R(T) already
- * computed, and dRTknown its gradient (used when grad is wanted; if NULL
- * then, R(T) is computed again with its gradient).
+ * log L - LogK = log(alpha^r (T1(T) + F(tx) - F(T))) given the two points,
+ * and its gradient (without the LogK part). RTknown, when not NULL, is R(T)
+ * already computed, and dRTknown its gradient (used when grad is wanted; if
+ * NULL then, R(T) is computed again with its gradient).
  */
 static int
 LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
@@ -752,20 +799,21 @@ LogBracket(const PnbdCtx *c, const PnbdPoint *ptx, const PnbdPoint *pT,
 	return 0;
 }
 
-/* log K(x) = lgamma(r+x) - lgamma(r) + r log(alpha) and its gradient. */
+/*
+ * log K(x) - r log(alpha) = lgamma(r+x) - lgamma(r) and its gradient (r
+ * log(alpha) is in PnbdPoint.lt1).
+ */
 static double
 LogK(const double par[4], double x, double dK[4])
 {
-	double		la = log(par[1]);
-
 	if (dK)
 	{
-		dK[0] = crm_digamma(par[0] + x) - crm_digamma(par[0]) + la;
-		dK[1] = par[0] / par[1];
+		dK[0] = crm_digamma_diff(par[0], x);
+		dK[1] = 0.0;
 		dK[2] = 0.0;
 		dK[3] = 0.0;
 	}
-	return crm_lgamma(par[0] + x) - crm_lgamma(par[0]) + par[0] * la;
+	return crm_lpoch(par[0], x);
 }
 
 /* Per-customer log-likelihood. Returns 0, or -1. */
@@ -1074,7 +1122,7 @@ crm_pnbd_log_p_alive(const double par[4], double x, double tx, double T, double 
 	SetCtx(par, x, &c);
 	if (RatioPair(&c, t, R) != 0)
 		return -1;
-	D = c.p * log1p((T - tx) / (c.alpha + tx)) + c.s * log1p((T - tx) / (c.beta + tx));
+	D = c.p * LogGrowth(c.alpha + tx, T - tx) + c.s * LogGrowth(c.beta + tx, T - tx);
 	W = R[0] + (1.0 - (R[1] < 1.0 ? R[1] : 1.0)) * exp(-D);
 	if (!(W > 0.0) || !isfinite(W) || !isfinite(D))
 		return -1;
@@ -1143,45 +1191,42 @@ crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, doubl
 	double		lu;
 	double		v;
 	double		r = par[0];
+	double		s = par[2];
 
 	if (!(delta > 0.0) || !isfinite(delta) || LogLik(par, x, tx, T, &ll, NULL) != 0)
 		return -1;
 	z = delta * (par[3] + T);
-	lu = z + crm_log_upper_gamma(1.0 - par[2], z);
+	lu = z + crm_log_upper_gamma(1.0 - s, z);
 	if (!isfinite(lu))
 		return -1;
-	v = exp(r * log(par[1]) + par[2] * log(par[3]) + (par[2] - 1.0) * log(delta) +
-			crm_lgamma(r + x + 1.0) - crm_lgamma(r) - (r + x + 1.0) * log(par[1] + T) +
-			lu - ll);
+	/* (alpha / (alpha+T))^r by log1p: r may be huge */
+	v = exp(crm_lpoch(r, x + 1.0) - r * LogGrowth(par[1], T) - (x + 1.0) * log(par[1] + T) +
+			s * log(par[3]) + (s - 1.0) * log(delta) + lu - ll);
 	if (!isfinite(v))
 		return -1;
 	*out = v;
 	return 0;
 }
 
-/* Context of the P(X(t) = n) integrand, u = log(tau). */
-typedef struct ProbNCtx
-{
-	double		r;
-	double		alpha;
-	double		s;
-	double		beta;
-	double		x;
-} ProbNCtx;
-
-/* log of tau^(x+1) (alpha+tau)^-(r+x) (beta+tau)^-(s+1) at u = log(tau). */
+/*
+ * log of tau^(x+1) (alpha+tau)^-(r+x) (beta+tau)^-(s+1) alpha^r beta^s at
+ * u = log(tau) (context: the PnbdCtx of x = n), the log ratios as SetPoint.
+ */
 static double
 ProbNIntegrand(const void *vctx, double u, double *slope, double vec[4])
 {
-	const ProbNCtx *q = (const ProbNCtx *) vctx;
+	const PnbdCtx *c = (const PnbdCtx *) vctx;
 	double		tau = exp(u);
-	double		fa = tau / (q->alpha + tau);
-	double		fb = tau / (q->beta + tau);
+	double		la,
+				lar,
+				lb,
+				lbr;
 
 	(void) vec;
-	*slope = (q->x + 1.0) - (q->r + q->x) * fa - (q->s + 1.0) * fb;
-	return (q->x + 1.0) * u - (q->r + q->x) * log(q->alpha + tau) -
-		(q->s + 1.0) * log(q->beta + tau);
+	LogPair(c->alpha, c->log_alpha, tau, &la, &lar);
+	LogPair(c->beta, c->log_beta, tau, &lb, &lbr);
+	*slope = (c->x + 1.0) - c->p * (tau / (c->alpha + tau)) - (c->s + 1.0) * (tau / (c->beta + tau));
+	return (c->x + 1.0) * u - c->r * lar - c->x * la - c->s * lbr - lb;
 }
 
 /*
@@ -1192,7 +1237,8 @@ ProbNIntegrand(const void *vctx, double u, double *slope, double vec[4])
 int
 crm_pnbd_prob_n(const double par[4], double n, double t, double *out)
 {
-	ProbNCtx	q;
+	PnbdCtx		c;
+	PnbdPoint	pt;
 	double		lt;
 	double		first;
 	double		logJ;
@@ -1207,17 +1253,15 @@ crm_pnbd_prob_n(const double par[4], double n, double t, double *out)
 		*out = (n == 0.0) ? 1.0 : 0.0;
 		return 0;
 	}
-	q.r = par[0];
-	q.alpha = par[1];
-	q.s = par[2];
-	q.beta = par[3];
-	q.x = n;
+	SetCtx(par, n, &c);
+	SetPoint(&c, t, &pt);
 	lt = log(t);
-	first = n * lt - (q.r + n) * log(q.alpha + t) + q.s * (log(q.beta) - log(q.beta + t));
-	if (LogConcaveQuad(ProbNIntegrand, &q, lt - 750.0, lt, &logJ, NULL) != 0)
+	/* alpha^r and beta^s are in log T1 and the integrand, as ratios: r, s may be huge */
+	first = n * lt + pt.lt1;
+	if (LogConcaveQuad(ProbNIntegrand, &c, lt - 750.0, lt, &logJ, NULL) != 0)
 		return -1;
-	logJ += log(q.s) + q.s * log(q.beta);
-	lc = crm_lgamma(q.r + n) - crm_lgamma(q.r) - crm_lgamma(n + 1.0) + q.r * log(q.alpha);
+	logJ += log(c.s);
+	lc = crm_lpoch(c.r, n) - crm_lgamma(n + 1.0);
 	v = exp(lc + crm_logaddexp(first, logJ));
 	if (!isfinite(v))
 		return -1;
