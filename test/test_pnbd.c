@@ -356,19 +356,23 @@ TestBruteForce(void)
 }
 
 /*
- * log of the integral over lambda ~ Gamma(r, alpha) of exp(lf(lambda)) by
- * composite 8-point Gauss-Legendre in u = log(lambda), long double.
- * lf(lambda) is given by the log-likelihood of one customer with a known
- * dropout rate mu: alive_only = 0 the whole likelihood
+ * One customer's log-likelihood when one rate is known and the other is
+ * Gamma(shape, scale) distributed, integrated by composite 8-point
+ * Gauss-Legendre in u = log(rate), long double. lambda_known: the purchase
+ * rate is `known` and the dropout rate mu is integrated; else mu is `known`
+ * and lambda is integrated. mode 0: the whole likelihood
  *	  lambda^x mu / (lambda + mu) e^-(lambda + mu) tx
- *	  + lambda^(x+1) / (lambda + mu) e^-(lambda + mu) T,
- * alive_only = 1 its second part's numerator, lambda^x e^-(lambda + mu) T.
+ *	  + lambda^(x+1) / (lambda + mu) e^-(lambda + mu) T;
+ * mode 1: its alive part lambda^x e^-(lambda + mu) T; mode 2: the alive part
+ * times lambda / (delta + mu), the DERT numerator.
  */
 static double
-BruteKnownMu(double r, double alpha, double mu, double x, double tx, double T, int alive_only)
+BruteOneRateKnown(int lambda_known, long double known, double shape, double scale,
+				  double x, double tx, double T, int mode, double delta)
 {
-	long double c = logl((r + x + 1.0L) / (alpha + tx));	/* near the peak */
-	long double lo = c - 40.0L - 60.0L / r;
+	/* near the peak of the integrand */
+	long double c = logl((shape + (lambda_known ? 0.0L : x) + 1.0L) / (scale + tx));
+	long double lo = c - 40.0L - 60.0L / shape;
 	long double hi = c + 8.0L;
 	long double h = 0.02L;
 	long double sum = 0.0L;
@@ -383,16 +387,23 @@ BruteKnownMu(double r, double alpha, double mu, double x, double tx, double T, i
 				for (k = -1; k <= 1; k += 2)
 				{
 					long double u = lo + h * (i + 0.5L + 0.5L * k * Gl8Node[j]);
-					long double lam = expl(u);
-					long double lg = r * logl(alpha) - lgammal(r) + r * u - alpha * lam;
+					long double v = expl(u);
+					long double lam = lambda_known ? known : v;
+					long double mu = lambda_known ? v : known;
+					long double llam = logl(lam);
+					long double lg = shape * logl(scale) - lgammal(shape) + shape * u - scale * v;
 					long double lf;
 
-					if (alive_only)
-						lf = x * u - (lam + mu) * T;
+					if (mode > 0)
+					{
+						lf = x * llam - (lam + mu) * T;
+						if (mode == 2)
+							lf += llam - logl(delta + mu);
+					}
 					else
 					{
-						long double a = x * u + logl(mu) - logl(lam + mu) - (lam + mu) * tx;
-						long double b = (x + 1.0L) * u - logl(lam + mu) - (lam + mu) * T;
+						long double a = x * llam + logl(mu) - logl(lam + mu) - (lam + mu) * tx;
+						long double b = (x + 1.0L) * llam - logl(lam + mu) - (lam + mu) * T;
 
 						lf = (a > b) ? a + log1pl(expl(b - a)) : b + log1pl(expl(a - b));
 					}
@@ -428,8 +439,8 @@ TestPointMassDropout(void)
 		for (j = 0; j < sizeof(data) / sizeof(data[0]); j++)
 		{
 			const double *d = data[j];
-			double		ll_ref = BruteKnownMu(r, alpha, mus[i], d[0], d[1], d[2], 0);
-			double		lpa_ref = BruteKnownMu(r, alpha, mus[i], d[0], d[1], d[2], 1) - ll_ref;
+			double		ll_ref = BruteOneRateKnown(0, mus[i], r, alpha, d[0], d[1], d[2], 0, 0);
+			double		lpa_ref = BruteOneRateKnown(0, mus[i], r, alpha, d[0], d[1], d[2], 1, 0) - ll_ref;
 
 			for (k = 0; k < sizeof(betas) / sizeof(betas[0]); k++)
 			{
@@ -443,61 +454,6 @@ TestPointMassDropout(void)
 				CHECK_CLOSE(lpa, lpa_ref, 1e-12, 1e-10);
 			}
 		}
-}
-
-/*
- * The mirror of BruteKnownMu: a known purchase rate lambda, the dropout rate
- * mu ~ Gamma(s, beta) integrated by composite 8-point Gauss-Legendre in
- * u = log(mu), long double. mode 0: log of the whole likelihood
- *	  lambda^x mu / (lambda + mu) e^-(lambda + mu) tx
- *	  + lambda^(x+1) / (lambda + mu) e^-(lambda + mu) T;
- * mode 1: its alive part lambda^x e^-(lambda + mu) T; mode 2: the alive part
- * times lambda / (delta + mu), the DERT numerator.
- */
-static double
-BruteKnownLambda(long double lam, double s, double beta, double x, double tx, double T,
-				 int mode, double delta)
-{
-	long double c = logl((s + 1.0L) / (beta + tx));	/* near the peak */
-	long double lo = c - 40.0L - 60.0L / s;
-	long double hi = c + 8.0L;
-	long double h = 0.02L;
-	long double sum = 0.0L;
-	long double ref = -INFINITY;
-	long double llam = logl(lam);
-	int			pass, i, j, k;
-	int			panels = (int) ((hi - lo) / h) + 1;
-
-	/* two passes: the largest log term first, then the sum relative to it */
-	for (pass = 0; pass < 2; pass++)
-		for (i = 0; i < panels; i++)
-			for (j = 0; j < 4; j++)
-				for (k = -1; k <= 1; k += 2)
-				{
-					long double u = lo + h * (i + 0.5L + 0.5L * k * Gl8Node[j]);
-					long double mu = expl(u);
-					long double lg = s * logl(beta) - lgammal(s) + s * u - beta * mu;
-					long double lf;
-
-					if (mode > 0)
-					{
-						lf = x * llam - (lam + mu) * T;
-						if (mode == 2)
-							lf += llam - logl(delta + mu);
-					}
-					else
-					{
-						long double a = x * llam + u - logl(lam + mu) - (lam + mu) * tx;
-						long double b = (x + 1.0L) * llam - logl(lam + mu) - (lam + mu) * T;
-
-						lf = (a > b) ? a + log1pl(expl(b - a)) : b + log1pl(expl(a - b));
-					}
-					if (pass == 0)
-						ref = fmaxl(ref, lg + lf);
-					else
-						sum += 0.5L * h * Gl8Weight[j] * expl(lg + lf - ref);
-				}
-	return (double) (ref + logl(sum));
 }
 
 /*
@@ -535,9 +491,9 @@ TestPointMassPurchase(void)
 				for (k = 0; k < sizeof(data) / sizeof(data[0]); k++)
 				{
 					const double *d = data[k];
-					double		ll_ref = BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 0, 0);
-					double		lpa_ref = BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 1, 0) - ll_ref;
-					double		dert_ref = exp(BruteKnownLambda(lam, par[2], par[3], d[0], d[1], d[2], 2, delta) - ll_ref);
+					double		ll_ref = BruteOneRateKnown(1, lam, par[2], par[3], d[0], d[1], d[2], 0, 0);
+					double		lpa_ref = BruteOneRateKnown(1, lam, par[2], par[3], d[0], d[1], d[2], 1, 0) - ll_ref;
+					double		dert_ref = exp(BruteOneRateKnown(1, lam, par[2], par[3], d[0], d[1], d[2], 2, delta) - ll_ref);
 					double		g[4];
 					double		lpa = 1.0;
 					double		dert = -1.0;
