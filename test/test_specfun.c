@@ -672,9 +672,9 @@ static double worst_hyp = 0.0;
 static int	refused = 0;
 
 /*
- * Differences of log Gammas, digammas and log Betas at a shift n, against
- * sums that lose nothing (integer n, long double): psi(z + n) - psi(z) =
- * sum 1 / (z + k), lpoch = n log z + sum log1p(k / z), log B(a, b + n) -
+ * Differences of log Gammas, digammas, trigammas and log Betas at a shift n,
+ * against sums that lose nothing (integer n, long double): psi(z + n) - psi(z)
+ * = sum 1 / (z + k), psi'(z + n) - psi'(z) = -sum 1 / (z + k)^2, lpoch = n log z + sum log1p(k / z), log B(a, b + n) -
  * log B(a, b) = -sum log1p(a / (b + k)). Fractional n at moderate z against
  * lgammal and the digamma difference. The old differences of two log Betas
  * lost eps (a + b): 1e-4 at a = b = 1e12.
@@ -691,16 +691,19 @@ TestShiftedDifferences(void)
 		{
 			double		z = zs[i];
 			int			n = ns[j];
-			long double dsum = 0.0L, lsum = 0.0L;
+			long double dsum = 0.0L, lsum = 0.0L, t2sum = 0.0L;
 			int			k;
 
 			for (k = n - 1; k >= 0; k--)
 			{
 				dsum += 1.0L / ((long double) z + k);
+				t2sum += 1.0L / (((long double) z + k) * ((long double) z + k));
 				lsum += log1pl((long double) k / z);
 			}
 			/* relative below z = 100 (the plain difference) only to eps log(z) / dsum */
 			CHECK_CLOSE(crm_digamma_diff(z, n), (double) dsum, z < 100.0 ? 1e-13 : 1e-14, 0);
+			/* psi'(z + n) - psi'(z) = -sum 1 / (z + k)^2 */
+			CHECK_CLOSE(crm_trigamma_diff(z, n), (double) -t2sum, z < 100.0 ? 1e-12 : 1e-14, 0);
 			CHECK_CLOSE(crm_lpoch(z, n), (double) (n * logl(z) + lsum), 1e-15, 1e-14);
 			for (l = 0; l < sizeof(zs) / sizeof(zs[0]); l++)
 			{
@@ -726,6 +729,12 @@ TestShiftedDifferences(void)
 					(double) (lgammal(z + n) - lgammal(z) - lgammal(25.0L + z + n) + lgammal(25.0L + z)),
 					1e-13, 1e-14);
 	}
+	/* log(1 + a / b): against log1pl, and where a / b overflows */
+	for (i = 0; i < sizeof(zs) / sizeof(zs[0]); i++)
+		for (l = 0; l < sizeof(zs) / sizeof(zs[0]); l++)
+			CHECK_CLOSE(crm_log1p_ratio(zs[i], zs[l]), (double) log1pl((long double) zs[i] / zs[l]), 1e-15, 0);
+	CHECK_CLOSE(crm_log1p_ratio(1e300, 1e-300), 600.0 * log(10.0), 1e-15, 0);
+	CHECK(crm_log1p_ratio(0.0, 1e-300) == 0.0);
 	/* n = 0 is exactly 0 */
 	CHECK(crm_digamma_diff(1e12, 0) == 0.0 && crm_lpoch(1e12, 0) == 0.0 && crm_lbeta_ratio(1e12, 1e12, 0) == 0.0);
 }

@@ -100,30 +100,6 @@ SetTimeTerms(const ParTerms *pt, double u, double *l, double *q)
 	*q = u * (1.0 / (pt->alpha + u));
 }
 
-/* psi'(z + n) - psi'(z), n >= 0: for z >= 100 without cancelling two values near 1/z. */
-static double
-TrigammaDiff(double z, double n)
-{
-	double		w = z + n,
-				iz,
-				iw,
-				z2,
-				w2;
-
-	if (n == 0.0)
-		return 0.0;
-	if (z < 100.0)
-		return crm_trigamma(w) - crm_trigamma(z);
-	iz = 1.0 / z;
-	iw = 1.0 / w;
-	z2 = iz * iz;
-	w2 = iw * iw;
-	/* 1/x + 1/(2x^2) + 1/(6x^3) - 1/(30x^5) + 1/(42x^7) at w minus at z, to z^-9 */
-	return -n * iz * iw - 0.5 * n * (z + w) * z2 * w2 +
-		(iw * w2 * (1.0 / 6 - w2 * (1.0 / 30 - w2 * (1.0 / 42))) -
-		 iz * z2 * (1.0 / 6 - z2 * (1.0 / 30 - z2 * (1.0 / 42))));
-}
-
 /* Fills xt->hc, the Hessian of the x-only part of LL in r, a, b (after SetXTerms). */
 static void
 SetXHessian(XTerms *xt, const ParTerms *pt)
@@ -131,13 +107,13 @@ SetXHessian(XTerms *xt, const ParTerms *pt)
 	double		xm = xt->x + pt->m;
 
 	memset(xt->hc, 0, sizeof(xt->hc));
-	xt->hc[0][0] = TrigammaDiff(pt->r, xt->x);
+	xt->hc[0][0] = crm_trigamma_diff(pt->r, xt->x);
 	if (xm > 0)
 	{
-		double		tab = TrigammaDiff(pt->a + pt->b, xm);
+		double		tab = crm_trigamma_diff(pt->a + pt->b, xm);
 
 		xt->hc[2][2] = xt->hc[2][3] = xt->hc[3][2] = -tab;
-		xt->hc[3][3] = TrigammaDiff(pt->b, xm) - tab;
+		xt->hc[3][3] = crm_trigamma_diff(pt->b, xm) - tab;
 	}
 }
 

@@ -28,27 +28,19 @@ typedef struct GgXTerms
 	double		px;
 } GgXTerms;
 
-/*
- * Below this, psi(z + n) - psi(z) is taken as the plain difference (as
- * crm_digamma_diff does), sharing psi(px + q): it loses eps log(z + n), which
- * matters only where a huge z multiplies it.
- */
-#define PSI_DIFF_DIRECT 100.0
-
-/* Fills the constants of one x value; psi_q = psi(q). */
+/* Fills the constants of one x value. */
 static void
-SetGgXTerms(GgXTerms *xt, const double par[3], double x, double lv, double psi_q)
+SetGgXTerms(GgXTerms *xt, const double par[3], double x, double lv)
 {
 	double		p = par[0],
 				q = par[1];
 	double		px = p * x;
-	double		psi_pxq = crm_digamma(px + q);
 
 	xt->px = px;
 	xt->lvx = lv - log(x);
 	xt->c = -crm_lbeta(px, q);
-	xt->dp = x * (px < PSI_DIFF_DIRECT ? psi_pxq - crm_digamma(px) : crm_digamma_diff(px, q));
-	xt->dq = q < PSI_DIFF_DIRECT ? psi_pxq - psi_q : crm_digamma_diff(q, px);
+	xt->dp = x * crm_digamma_diff(px, q);
+	xt->dq = crm_digamma_diff(q, px);
 }
 
 /*
@@ -79,8 +71,7 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 	double		q = par[1],
 				v = par[2];
 	double		lv = log(v),
-				iv = 1.0 / v,
-				psi_q = crm_digamma(q);
+				iv = 1.0 / v;
 	double		ll = 0.0,
 				g[3] = {0, 0, 0};
 	GgXTerms	xt;
@@ -100,7 +91,7 @@ crm_gg_loglik_sum(const double par[3], const crm_spend_pattern *p, size_t n, dou
 			i++;
 			continue;
 		}
-		SetGgXTerms(&xt, par, x, lv, psi_q);
+		SetGgXTerms(&xt, par, x, lv);
 		for (; i < n && p[i].x == x; i++)
 		{
 			double		w = p[i].n,

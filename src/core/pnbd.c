@@ -113,15 +113,6 @@ typedef struct PnbdPoint
 /* Log-integrand callback: returns log f(u), its slope and (vec) d log f / d par. */
 typedef double (*LogIntegrand) (const void *ctx, double u, double *slope, double vec[4]);
 
-/* log((m + t) / m): log1p(t / m), a difference of logs where t / m overflows. */
-static inline double
-LogGrowth(double m, double t)
-{
-	double		q = t / m;
-
-	return isfinite(q) ? log1p(q) : log(m + t) - log(m);
-}
-
 /*
  * log(m + t) and log((m + t) / m) by one logarithm. Where t < m, log1p: the
  * ratio, multiplied by r or s, must not be a difference of logs (fits run off
@@ -1122,7 +1113,7 @@ crm_pnbd_log_p_alive(const double par[4], double x, double tx, double T, double 
 	SetCtx(par, x, &c);
 	if (RatioPair(&c, t, R) != 0)
 		return -1;
-	D = c.p * LogGrowth(c.alpha + tx, T - tx) + c.s * LogGrowth(c.beta + tx, T - tx);
+	D = c.p * crm_log1p_ratio(T - tx, c.alpha + tx) + c.s * crm_log1p_ratio(T - tx, c.beta + tx);
 	W = R[0] + (1.0 - (R[1] < 1.0 ? R[1] : 1.0)) * exp(-D);
 	if (!(W > 0.0) || !isfinite(W) || !isfinite(D))
 		return -1;
@@ -1200,7 +1191,7 @@ crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, doubl
 	if (!isfinite(lu))
 		return -1;
 	/* (alpha / (alpha+T))^r by log1p: r may be huge */
-	v = exp(crm_lpoch(r, x + 1.0) - r * LogGrowth(par[1], T) - (x + 1.0) * log(par[1] + T) +
+	v = exp(crm_lpoch(r, x + 1.0) - r * crm_log1p_ratio(T, par[1]) - (x + 1.0) * log(par[1] + T) +
 			s * log(par[3]) + (s - 1.0) * log(delta) + lu - ll);
 	if (!isfinite(v))
 		return -1;

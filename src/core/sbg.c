@@ -14,14 +14,7 @@
 
 #include <math.h>
 
-/* log(1 + a / b) for a >= 0, b > 0, also where a / b overflows. */
-static inline double
-Log1pRatio(double a, double b)
-{
-	double		r = a / b;
-
-	return isfinite(r) ? log1p(r) : log(a) - log(b);
-}
+#include "specfun.h"
 
 /*
  * Cohort log-likelihood: churners of each period plus survivors at the end.
@@ -54,11 +47,11 @@ crm_sbg_loglik(const double par[2], const double *alive, int periods, double gra
 
 		if (lost > 0)
 		{
-			ll += lost * (ls - Log1pRatio(bt, al));
+			ll += lost * (ls - crm_log1p_ratio(bt, al));
 			ga += lost * (dsa + (ial - iabt));
 			gb += lost * (dsb - iabt);
 		}
-		ls -= Log1pRatio(al, bt);
+		ls -= crm_log1p_ratio(al, bt);
 		dsa -= iabt;
 		dsb += (al * iabt) / bt;
 	}

@@ -199,6 +199,42 @@ crm_digamma_diff(double z, double n)
 }
 
 /*
+ * psi'(z + n) - psi'(z) for z > 0, n >= 0. For z >= 100 the difference of the
+ * asymptotic series, without cancelling two values near 1/z.
+ */
+double
+crm_trigamma_diff(double z, double n)
+{
+	double		w = z + n,
+				iz,
+				iw,
+				z2,
+				w2;
+
+	if (n == 0.0)
+		return 0.0;
+	if (z < 100.0)
+		return crm_trigamma(w) - crm_trigamma(z);
+	iz = 1.0 / z;
+	iw = 1.0 / w;
+	z2 = iz * iz;
+	w2 = iw * iw;
+	/* 1/x + 1/(2x^2) + 1/(6x^3) - 1/(30x^5) + 1/(42x^7) at w minus at z, to z^-9 */
+	return -n * iz * iw - 0.5 * n * (z + w) * z2 * w2 +
+		(iw * w2 * (1.0 / 6 - w2 * (1.0 / 30 - w2 * (1.0 / 42))) -
+		 iz * z2 * (1.0 / 6 - z2 * (1.0 / 30 - z2 * (1.0 / 42))));
+}
+
+/* log(1 + a / b) for a >= 0, b > 0: log1p, or a difference of logs where a / b overflows. */
+double
+crm_log1p_ratio(double a, double b)
+{
+	double		r = a / b;
+
+	return isfinite(r) ? log1p(r) : log(a) - log(b);
+}
+
+/*
  * log Gamma(z + n) - log Gamma(z) for z > 0, n >= 0. For z >= 10 Stirling's
  * form n log z + (z + n - 1/2) log1p(n / z) - n plus the remainders: no
  * difference of two log Gammas of size z log z.

@@ -26,6 +26,12 @@ double		crm_lbeta(double a, double b);
 /* psi(z + n) - psi(z), z > 0, n >= 0; accurate when z is huge. */
 double		crm_digamma_diff(double z, double n);
 
+/* psi'(z + n) - psi'(z), z > 0, n >= 0; accurate when z is huge. */
+double		crm_trigamma_diff(double z, double n);
+
+/* log(1 + a / b), a >= 0, b > 0; also where a / b overflows. */
+double		crm_log1p_ratio(double a, double b);
+
 /* log Gamma(z + n) - log Gamma(z), z > 0, n >= 0; accurate when z is huge. */
 double		crm_lpoch(double z, double n);
 
