@@ -64,25 +64,28 @@ SELECT 'crm.refresh full (1 run per rep, each committed)',
 -- is a lower bound for the full refresh that no speed-up of the computation
 -- can beat.
 CREATE TEMP TABLE bench_scores AS SELECT * FROM crm.customer_scores ORDER BY customer_id;
+-- The column lists come from the catalog, so that they follow the tables: the
+-- scores' SET list, and the snapshot's columns (all but its key), which the
+-- refresh takes from the rows it has just written.
 SELECT string_agg(format('%1$I = EXCLUDED.%1$I', attname), ', ' ORDER BY attnum) AS score_set
 FROM pg_attribute
 WHERE attrelid = 'crm.customer_scores'::regclass AND attnum > 0 AND NOT attisdropped AND attname <> 'customer_id' \gset
+SELECT string_agg(format('%I', attname), ', ' ORDER BY attnum) AS snap_cols,
+	string_agg(format('cs.%I', attname), ', ' ORDER BY attnum) AS snap_returning,
+	string_agg(format('%1$I = EXCLUDED.%1$I', attname), ', ' ORDER BY attnum) AS snap_set
+FROM pg_attribute
+WHERE attrelid = 'crm.customer_score_history'::regclass AND attnum > 0 AND NOT attisdropped
+	AND attname NOT IN ('customer_id', 'snapshot_date') \gset
 CALL pg_temp.bench_ms_committed($q$UPDATE bench_scores SET as_of = as_of + interval '1 day'$q$, format($q$
 	WITH written AS (
 		INSERT INTO crm.customer_scores AS cs SELECT * FROM bench_scores
-		ON CONFLICT (customer_id) DO UPDATE SET %s
-		RETURNING cs.customer_id, cs.as_of, cs.rfm_segment, cs.tier, cs.value_score, cs.clv, cs.p_alive,
-			cs.health_score, cs.health_band, cs.lifecycle_stage)
-	INSERT INTO crm.customer_score_history AS h (customer_id, snapshot_date, as_of, rfm_segment, tier, value_score,
-		clv, p_alive, health_score, health_band, lifecycle_stage)
-	SELECT customer_id, (as_of AT TIME ZONE 'UTC')::date, as_of, rfm_segment, tier, value_score, clv, p_alive,
-		health_score, health_band, lifecycle_stage
+		ON CONFLICT (customer_id) DO UPDATE SET %1$s
+		RETURNING cs.customer_id, %2$s)
+	INSERT INTO crm.customer_score_history AS h (customer_id, snapshot_date, %3$s)
+	SELECT customer_id, (as_of AT TIME ZONE 'UTC')::date, %3$s
 	FROM written
-	ON CONFLICT (snapshot_date, customer_id) DO UPDATE SET
-		as_of = EXCLUDED.as_of, rfm_segment = EXCLUDED.rfm_segment, tier = EXCLUDED.tier,
-		value_score = EXCLUDED.value_score, clv = EXCLUDED.clv, p_alive = EXCLUDED.p_alive,
-		health_score = EXCLUDED.health_score, health_band = EXCLUDED.health_band,
-		lifecycle_stage = EXCLUDED.lifecycle_stage$q$, :'score_set'), :reps) \gset writes_
+	ON CONFLICT (snapshot_date, customer_id) DO UPDATE SET %4$s$q$,
+	:'score_set', :'snap_returning', :'snap_cols', :'snap_set'), :reps) \gset writes_
 DROP TABLE bench_scores;
 INSERT INTO bench_result
 SELECT '(info) the full refresh''s writes alone, nothing computed', :writes_median_ms,
