@@ -41,3 +41,55 @@ FROM (SELECT pg_temp.bench_ms('SELECT sum(x + t_x + age) FROM bench_pred, bench_
 				$e$crm.clv(m.bgnbd, m.gg, x, t_x, age, monetary, interval '12 months', 0.1)$e$, 'x > 0'))
 		AS p(n, label, expr, cond)
 ORDER BY p.n;
+
+-- Fits on data without heterogeneity: every customer buys at one rate and
+-- drops out at one rate, so the mixing distributions' parameters run off to
+-- infinity and the fit ends with a diagnosis (docs/clv.md, "Data without
+-- heterogeneity"). Timed against the same fit on as many ordinary customers
+-- (the bench summary's first rows), both in this run. Whole-day recency and
+-- age, as btyd_summary gives.
+\echo == CLV: fits on data without heterogeneity vs ordinary data of the same size
+\set runoff_n 20000
+SELECT setseed(0.25) IS NOT NULL AS seeded \gset
+CREATE TEMP TABLE bench_runoff AS
+WITH c AS (SELECT i, (210 + floor(random() * 351)) / 7.0 AS age, -ln(1 - random()) / 0.01 AS death,
+		1 + floor(ln(1 - random()) / ln(1 - 0.08)) AS drop_after
+	FROM generate_series(1, :runoff_n) i),
+-- purchase times at rate 0.15 a week: cumulative sums of exponential gaps
+e AS (SELECT c.*, k, sum(-ln(1 - random()) / 0.15) OVER (PARTITION BY i ORDER BY k) AS t
+	FROM c, generate_series(1, 60) k)
+SELECT i,
+	-- Pareto/NBD: alive until an exponential death (rate 0.01 a week)
+	count(*) FILTER (WHERE t <= least(death, age))::float8 AS x_pnbd,
+	coalesce(floor(7 * max(t) FILTER (WHERE t <= least(death, age))) / 7, 0) AS tx_pnbd,
+	-- BG/NBD: drops out after each purchase with probability 0.08
+	count(*) FILTER (WHERE t <= age AND k <= drop_after)::float8 AS x_bg,
+	coalesce(floor(7 * max(t) FILTER (WHERE t <= age AND k <= drop_after)) / 7, 0) AS tx_bg,
+	age
+FROM e GROUP BY i, age;
+CREATE TEMP TABLE bench_ordinary AS SELECT * FROM bench_summary ORDER BY customer_id LIMIT :runoff_n;
+ANALYZE bench_runoff;
+ANALYZE bench_ordinary;
+-- The fit's outcome: the model, or the diagnosis it raised.
+CREATE FUNCTION pg_temp.fit_outcome(query text) RETURNS text LANGUAGE plpgsql AS $$
+DECLARE
+	result text;
+BEGIN
+	EXECUTE query INTO result;
+	RETURN result;
+EXCEPTION WHEN OTHERS THEN
+	RETURN SQLERRM;
+END
+$$;
+SELECT pg_temp.fit_outcome('SELECT crm.fit_bgnbd(x_bg, tx_bg, age, ''week'')::text FROM bench_runoff') AS bgnbd_runoff,
+	pg_temp.fit_outcome('SELECT crm.fit_pnbd(x_pnbd, tx_pnbd, age, ''week'')::text FROM bench_runoff') AS pnbd_runoff;
+INSERT INTO bench_result
+SELECT 'fit ' || f.label || ', ' || :runoff_n || ' customers without heterogeneity',
+	pg_temp.bench_ms(format('SELECT pg_temp.fit_outcome(%L)', f.runoff), :reps),
+	'the same fit on ' || :runoff_n || ' ordinary customers',
+	pg_temp.bench_ms(format('SELECT pg_temp.fit_outcome(%L)', f.ordinary), :reps), '(no target)'
+FROM (VALUES (1, 'BG/NBD', 'SELECT crm.fit_bgnbd(x_bg, tx_bg, age, ''week'')::text FROM bench_runoff',
+			'SELECT crm.fit_bgnbd(x, t_x, age, ''week'')::text FROM bench_ordinary'),
+		(2, 'Pareto/NBD', 'SELECT crm.fit_pnbd(x_pnbd, tx_pnbd, age, ''week'')::text FROM bench_runoff',
+			'SELECT crm.fit_pnbd(x, t_x, age, ''week'')::text FROM bench_ordinary')) AS f(n, label, runoff, ordinary)
+ORDER BY f.n;

@@ -30,6 +30,13 @@
 /* Scaled parameters beyond these ran off to a boundary. */
 #define RUNOFF_HI 1e4
 #define RUNOFF_LO 1e-4
+/*
+ * A fit stops once parameters have run off this far (the diagnosis is then
+ * certain): walking on to LOG_BOUND along a flat valley cost most of a
+ * run-off fit's evaluations.
+ */
+#define RUNOFF_STOP_HI 1e10
+#define RUNOFF_STOP_LO 1e-10
 #define MAX_STARTS 3
 /* Above this many patterns, start values come from a systematic subsample. */
 #define SUBSAMPLE_MIN 60000
@@ -204,7 +211,6 @@ crm_check_params(crm_model_kind kind, const double *par, char *msg, size_t msgle
 	return CRM_OK;
 }
 
-
 /* ---------------------------------------------------------------------- */
 /* fit driver                                                              */
 /* ---------------------------------------------------------------------- */
@@ -278,6 +284,101 @@ FitObjective(const double *theta, double *grad, void *vctx)
 	return f;
 }
 
+/*
+ * Diagnoses parameters that ran off (scaled values) beyond hi_at or lo_at:
+ * which of them tells what the data lacks. Returns CRM_OK when none did.
+ */
+static crm_status
+DiagnoseAt(crm_model_kind kind, const double *par, double hi_at, double lo_at,
+		   char *msg, size_t msglen)
+{
+	int			np = crm_model_nparams(kind),
+				i;
+	int			hi[CRM_MAX_PARAMS],
+				lo[CRM_MAX_PARAMS];
+	const char *who = DisplayName(kind);
+
+	for (i = 0; i < np; i++)
+	{
+		hi[i] = par[i] > hi_at;
+		lo[i] = par[i] < lo_at;
+	}
+	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && hi[0] && hi[1])
+	{
+		SetMsg(msg, msglen, "%s: every customer appears to buy at the same rate (r and alpha run off "
+			   "to infinity together), so the model's heterogeneity cannot be estimated; "
+			   "use more varied customers or a simpler model", who);
+		return CRM_ERR_NO_HETEROGENEITY;
+	}
+	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && hi[2] && hi[3])
+	{
+		SetMsg(msg, msglen, "%s: every customer appears to drop out at the same rate (%s and %s run "
+			   "off to infinity together), so heterogeneity in dropout cannot be estimated; "
+			   "use more varied customers", who, crm_model_param_name(kind, 2),
+			   crm_model_param_name(kind, 3));
+		return CRM_ERR_NO_HETEROGENEITY;
+	}
+	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && (lo[2] || hi[3]))
+	{
+		SetMsg(msg, msglen, "%s: the data show no evidence of customers dropping out (%s runs to %s), "
+			   "e.g. everyone kept buying until the end of the calibration period; use a longer "
+			   "calibration period or a model without dropout", who,
+			   lo[2] ? crm_model_param_name(kind, 2) : crm_model_param_name(kind, 3),
+			   lo[2] ? "0" : "infinity");
+		return CRM_ERR_ALL_ALIVE;
+	}
+	if (kind == CRM_GG && (hi[0] || hi[1]))
+	{
+		SetMsg(msg, msglen, "Gamma-Gamma: spend shows no heterogeneity (%s runs off to infinity): "
+			   "all customers' mean spends look alike or every transaction has the same amount; "
+			   "use the plain mean spend instead", hi[0] ? "p" : "q");
+		return CRM_ERR_NO_HETEROGENEITY;
+	}
+	if (kind == CRM_SBG && hi[0] && hi[1])
+	{
+		SetMsg(msg, msglen, "sBG: every customer appears to churn with the same probability (alpha and "
+			   "beta run off to infinity together); a constant retention rate fits the cohort");
+		return CRM_ERR_NO_HETEROGENEITY;
+	}
+	if (kind == CRM_SBG && (lo[0] || hi[1]))
+	{
+		SetMsg(msg, msglen, "sBG: the cohort shows almost no churn (%s runs to %s); observe more periods",
+			   lo[0] ? "alpha" : "beta", lo[0] ? "0" : "infinity");
+		return CRM_ERR_ALL_ALIVE;
+	}
+	for (i = 0; i < np; i++)
+	{
+		if (hi[i] || lo[i])
+		{
+			SetMsg(msg, msglen, "%s: parameter %s ran to the boundary (%s), so the fit is not "
+				   "reliable; try a penalizer > 0 or more data", who,
+				   crm_model_param_name(kind, i), hi[i] ? "infinity" : "0");
+			return CRM_ERR_BOUNDARY;
+		}
+	}
+	return CRM_OK;
+}
+
+/* Diagnoses a fit's final parameters (see DiagnoseAt). */
+static crm_status
+Diagnose(crm_model_kind kind, const double *par, char *msg, size_t msglen)
+{
+	return DiagnoseAt(kind, par, RUNOFF_HI, RUNOFF_LO, msg, msglen);
+}
+
+/* Stop test of the fits: the parameters ran off too far to come back. */
+static int
+RanOff(const double *theta, void *vctx)
+{
+	FitCtx	   *c = vctx;
+	double		par[CRM_MAX_PARAMS];
+	int			i;
+
+	for (i = 0; i < c->np; i++)
+		par[i] = exp(theta[i]);
+	return DiagnoseAt(c->kind, par, RUNOFF_STOP_HI, RUNOFF_STOP_LO, NULL, 0) != CRM_OK;
+}
+
 /* True when every scaled parameter lies inside the run-off thresholds. */
 static int
 InsideRunoff(const double *theta, int np)
@@ -311,7 +412,7 @@ MultiStart(FitCtx *c, const double starts[][CRM_MAX_PARAMS], int nstarts,
 
 		for (i = 0; i < c->np; i++)
 			th[i] = log(starts[s][i]);
-		if (crm_bfgs_minimize(FitObjective, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0 || c->cancelled)
+		if (crm_bfgs_minimize(FitObjective, RanOff, c, c->np, th, h, max_iter, tol, 2.0, &res) != 0 || c->cancelled)
 		{
 			if (c->cancelled)
 				return -1;
@@ -481,80 +582,6 @@ InitResult(crm_fit_result *out, crm_model_kind kind)
 }
 
 /*
- * Diagnoses parameters that ran off (scaled values): which of them tells
- * what the data lacks. Returns CRM_OK when none did.
- */
-static crm_status
-Diagnose(crm_model_kind kind, const double *par, char *msg, size_t msglen)
-{
-	int			np = crm_model_nparams(kind),
-				i;
-	int			hi[CRM_MAX_PARAMS],
-				lo[CRM_MAX_PARAMS];
-	const char *who = DisplayName(kind);
-
-	for (i = 0; i < np; i++)
-	{
-		hi[i] = par[i] > RUNOFF_HI;
-		lo[i] = par[i] < RUNOFF_LO;
-	}
-	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && hi[0] && hi[1])
-	{
-		SetMsg(msg, msglen, "%s: every customer appears to buy at the same rate (r and alpha run off "
-			   "to infinity together), so the model's heterogeneity cannot be estimated; "
-			   "use more varied customers or a simpler model", who);
-		return CRM_ERR_NO_HETEROGENEITY;
-	}
-	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && hi[2] && hi[3])
-	{
-		SetMsg(msg, msglen, "%s: every customer appears to drop out at the same rate (%s and %s run "
-			   "off to infinity together), so heterogeneity in dropout cannot be estimated; "
-			   "use more varied customers", who, crm_model_param_name(kind, 2),
-			   crm_model_param_name(kind, 3));
-		return CRM_ERR_NO_HETEROGENEITY;
-	}
-	if ((kind == CRM_BGNBD || kind == CRM_MBGNBD || kind == CRM_PNBD) && (lo[2] || hi[3]))
-	{
-		SetMsg(msg, msglen, "%s: the data show no evidence of customers dropping out (%s runs to %s), "
-			   "e.g. everyone kept buying until the end of the calibration period; use a longer "
-			   "calibration period or a model without dropout", who,
-			   lo[2] ? crm_model_param_name(kind, 2) : crm_model_param_name(kind, 3),
-			   lo[2] ? "0" : "infinity");
-		return CRM_ERR_ALL_ALIVE;
-	}
-	if (kind == CRM_GG && (hi[0] || hi[1]))
-	{
-		SetMsg(msg, msglen, "Gamma-Gamma: spend shows no heterogeneity (%s runs off to infinity): "
-			   "all customers' mean spends look alike or every transaction has the same amount; "
-			   "use the plain mean spend instead", hi[0] ? "p" : "q");
-		return CRM_ERR_NO_HETEROGENEITY;
-	}
-	if (kind == CRM_SBG && hi[0] && hi[1])
-	{
-		SetMsg(msg, msglen, "sBG: every customer appears to churn with the same probability (alpha and "
-			   "beta run off to infinity together); a constant retention rate fits the cohort");
-		return CRM_ERR_NO_HETEROGENEITY;
-	}
-	if (kind == CRM_SBG && (lo[0] || hi[1]))
-	{
-		SetMsg(msg, msglen, "sBG: the cohort shows almost no churn (%s runs to %s); observe more periods",
-			   lo[0] ? "alpha" : "beta", lo[0] ? "0" : "infinity");
-		return CRM_ERR_ALL_ALIVE;
-	}
-	for (i = 0; i < np; i++)
-	{
-		if (hi[i] || lo[i])
-		{
-			SetMsg(msg, msglen, "%s: parameter %s ran to the boundary (%s), so the fit is not "
-				   "reliable; try a penalizer > 0 or more data", who,
-				   crm_model_param_name(kind, i), hi[i] ? "infinity" : "0");
-			return CRM_ERR_BOUNDARY;
-		}
-	}
-	return CRM_OK;
-}
-
-/*
  * Shared tail of every fit: optimise from the starts (on the subsample sub
  * when given, then polished on the full data from there), then fill the
  * result with natural parameters (scaled ones times scale[]), SE and
@@ -578,7 +605,7 @@ RunFit(FitCtx *c, FitCtx *sub, const double starts[][CRM_MAX_PARAMS], int nstart
 	{
 		int			it = res.iterations;
 
-		rc = crm_bfgs_minimize(FitObjective, c, c->np, theta, hinv, max_iter, tol, 2.0, &res);
+		rc = crm_bfgs_minimize(FitObjective, RanOff, c, c->np, theta, hinv, max_iter, tol, 2.0, &res);
 		res.iterations += it;
 	}
 	if (sub != NULL && sub->cancelled)

@@ -122,9 +122,9 @@ LineSearch(crm_objective_fn fn, void *ctx, int n, const double *theta, double f,
 
 /* BFGS on the inverse Hessian; see optim.h for the contract. */
 int
-crm_bfgs_minimize(crm_objective_fn fn, void *ctx, int n, double *theta,
-				  double *hinv, int max_iter, double gtol, double max_step,
-				  crm_optim_result *res)
+crm_bfgs_minimize(crm_objective_fn fn, crm_stop_fn stop, void *ctx, int n,
+				  double *theta, double *hinv, int max_iter, double gtol,
+				  double max_step, crm_optim_result *res)
 {
 	double		g[CRM_OPTIM_MAX_DIM],
 				d[CRM_OPTIM_MAX_DIM],
@@ -226,6 +226,11 @@ crm_bfgs_minimize(crm_objective_fn fn, void *ctx, int n, double *theta,
 		f = ft;
 		if (stalls >= 3)
 			break;
+		if (stop != NULL && stop(theta, ctx))
+		{
+			res->stopped = 1;
+			break;
+		}
 	}
 	if (hinv != NULL)
 		memcpy(hinv, h, sizeof(double) * n * n);
