@@ -39,6 +39,9 @@
 #define A_ONE_DELTA 1e-3
 /* Largest t / (alpha + T) for the Pfaff form of the alive expectation. */
 #define PFAFF_W 0.5
+/* Least b, and largest n, for which I_z(n, b)'s complement is a finite sum (see LogBetaInc). */
+#define BETAINC_SUM_B 1e4
+#define BETAINC_SUM_N 1e6
 
 /* Per-x constants of the log-likelihood and their derivatives. */
 typedef struct XTerms
@@ -524,6 +527,31 @@ AliveFromLog2F1(const double par[4], double m, double t, double x, double T, dou
 }
 
 /*
+ * Whether crm_log_hyp2f1_fast(s, B; c; z), z > 0, keeps its accuracy. It
+ * forms the powers z^i apart from the coefficients, and for tiny z they
+ * turn subnormal (losing their bits, then 0) from i0 = log(DBL_MIN) / log z
+ * on, where the terms still count when s z is not small (r and alpha run
+ * off together: z ~ t/alpha, s z ~ lambda t; at alpha = 1e12 E[X(t)] was
+ * 1.7% low, 97% high at a = 1). From i0 on the terms are below (s)_i (q
+ * z)^i / i!, q = max(1, B/c), whose ratio is at most q z max(s + i0, i0 +
+ * 1) / (i0 + 1); the sum is >= 1.
+ */
+static int
+FastHypAccurate(double s, double B, double c, double z)
+{
+	double		lz = log(z),
+				q = fmax(1.0, B / c),
+				i0;
+
+	/* the series stops within CRM_HYP_FAST_TERMS terms */
+	if (CRM_HYP_FAST_TERMS * lz > log(DBL_MIN))
+		return 1;
+	i0 = ceil(log(DBL_MIN) / lz);
+	return q * z * fmax(s + i0, i0 + 1.0) / (i0 + 1.0) <= 0.5 &&
+		crm_lpoch(s, i0) + i0 * log(q * z) - crm_lgamma(i0 + 1.0) < -40.0;
+}
+
+/*
  * K/(a-1) * [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m; a+b+x+m-1; t/(u+t))],
  * u = alpha + T, K = a+b+x+m-1: the expected purchases in t of a customer
  * alive now, for a away from 1.
@@ -539,7 +567,8 @@ AliveExpectation(const double par[4], int m, double t, double x, double T, doubl
 	double		z = t / (u + t);
 	double		lf;
 
-	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0 &&
+	if ((!FastHypAccurate(r + x, b + x + m, c, z) ||
+		 crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0) &&
 		crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
 		return -1;
 	*out = AliveFromLog2F1(par, m, t, x, T, lf);
@@ -805,6 +834,32 @@ BetaCF(double a, double b, double z)
 }
 
 /*
+ * log P(N < n), N ~ NB(b, z) (P(N = k) = (b)_k / k! z^k (1-z)^b), for
+ * integer n >= 1 and b >= 1: 1 - I_z(n, b) as a finite sum, from k = n - 1
+ * down. The ratio P(N = k-1) / P(N = k) = k / ((b + k - 1) z) falls with
+ * k, so once it is below 1 the rest is bounded geometrically.
+ */
+static double
+LogNegBinBelow(double n, double b, double lz, double lzc)
+{
+	double		z = exp(lz),
+				term = 1.0,
+				sum = 1.0,
+				k;
+
+	for (k = n - 1.0; k > 0.0; k -= 1.0)
+	{
+		double		q = k / ((b + (k - 1.0)) * z);
+
+		term *= q;
+		sum += term;
+		if (q < 1.0 && term * q <= 1e-17 * (1.0 - q) * sum)
+			break;
+	}
+	return crm_lpoch(b, n - 1.0) - crm_lgamma(n) + (n - 1.0) * lz + b * lzc + log(sum);
+}
+
+/*
  * log I_z(a, b) given lz = log z and lzc = log(1 - z) (both accurate: b may
  * be huge, and b log(1 - z) must not come from a rounded 1 - z).
  */
@@ -824,6 +879,15 @@ LogBetaInc(double a, double b, double lz, double lzc)
 			return NAN;
 		return a * lz + b * lzc - crm_lbeta(a, b) + log(cf) - log(a);
 	}
+	/*
+	 * The complement's fraction at 1 - z starts from 1 - (a+b)(1-z)/(b+1),
+	 * a difference of two numbers near 1 when b is huge: it loses about
+	 * 1e-2 eps b (2e-6 at b = 1e12). For integer a, the negative binomial
+	 * sum instead (here a <= about its mean, so no cancellation in 1 - it;
+	 * at most a terms).
+	 */
+	if (b >= BETAINC_SUM_B && a >= 1.0 && a <= BETAINC_SUM_N && a == floor(a))
+		return crm_log1mexp(fmin(0.0, LogNegBinBelow(a, b, lz, lzc)));
 	cf = BetaCF(b, a, exp(lzc));
 	if (cf <= 0.0)
 		return NAN;
