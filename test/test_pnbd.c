@@ -422,6 +422,13 @@ BruteOneRateKnown(int lambda_known, long double known, double shape, double scal
  * must not be differences of logs: multiplied by s = 1e12 they lost 1e-3 of
  * the LL, and at s = 1e7 their jitter (1e-8 per customer) stalled the fits
  * that run off towards this limit for minutes.
+ *
+ * DERT tends to that of a known mu, E[lambda | alive] P(alive) / (delta + mu)
+ * = (r+x) / (alpha+T) P(alive) / (delta + mu), at the distance c / beta (the
+ * Gamma(s, beta) variance is mu / beta): c from beta = 1e8 must predict
+ * beta = 1e11 and 1e14 to 1e-12. The formula's s log(beta), (s-1) log(delta),
+ * z and log Gamma(1-s, z) cancelled: 1e-6 to 2e-4 off at 1e11, up to 0.2 at
+ * 1e14.
  */
 static void
 TestPointMassDropout(void)
@@ -431,6 +438,8 @@ TestPointMassDropout(void)
 	};
 	static const double mus[] = {0.03, 0.5};
 	static const double betas[] = {1e14, 1e16};
+	/* 15% a year in weeks (continuous), 1% a period */
+	static const double deltas[] = {0.0026877, 0.01};
 	double		r = 0.8,
 				alpha = 10.0;
 	size_t		i, j, k;
@@ -452,6 +461,26 @@ TestPointMassDropout(void)
 				CHECK_CLOSE(crm_pnbd_loglik(par, d[0], d[1], d[2], g), ll_ref, 1e-12, 1e-10);
 				CHECK(crm_pnbd_log_p_alive(par, d[0], d[1], d[2], &lpa) == 0);
 				CHECK_CLOSE(lpa, lpa_ref, 1e-12, 1e-10);
+			}
+			for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]); k++)
+			{
+				double		lim = (r + d[0]) / (alpha + d[2]) * exp(lpa_ref) / (deltas[k] + mus[i]);
+				double		v[3] = {-1.0, -1.0, -1.0};
+				double		c;
+				int			e;
+
+				for (e = 0; e < 3; e++)
+				{
+					double		beta = pow(10.0, 8 + 3 * e);
+					double		par[4] = {r, alpha, mus[i] * beta, beta};
+
+					CHECK(crm_pnbd_dert_core(par, deltas[k], d[0], d[1], d[2], &v[e]) == 0);
+				}
+				/* about 1e-6 at beta = 1e8 */
+				c = (v[0] / lim - 1.0) * 1e8;
+				CHECK(fabs(c) < 1e4);
+				CHECK_CLOSE(v[1], lim * (1.0 + c * 1e-11), 1e-12, 0);
+				CHECK_CLOSE(v[2], lim * (1.0 + c * 1e-14), 1e-12, 0);
 			}
 		}
 }
@@ -512,6 +541,132 @@ TestPointMassPurchase(void)
 					sum_ref += p[k].n * ll_ref;
 				}
 				CHECK_CLOSE(crm_pnbd_loglik_sum(par, p, k, NULL), sum_ref, 1e-12, 1e-9);
+			}
+}
+
+/*
+ * Independent log(L / (Gamma(r+x) / Gamma(r))) in long double:
+ *	  (alpha/(alpha+T))^r (alpha+T)^-x (beta/(beta+T))^s
+ *	  + int_tx^T (alpha/(alpha+tau))^r (alpha+tau)^-x (s/beta) (beta/(beta+tau))^(s+1) dtau,
+ * the integral by composite 8-point Gauss-Legendre in v = log((alpha+tau) /
+ * (alpha+tx)); the ratios by log1pl, so s and beta of 1e14 lose nothing.
+ */
+static long double
+BruteLogLikLong(const double *par, double x, double tx, double T)
+{
+	long double r = par[0], al = par[1], s = par[2], be = par[3];
+	long double first = -r * log1pl(T / al) - x * logl(al + T) - s * log1pl(T / be);
+	long double V = log1pl((T - tx) / (al + tx));
+	long double ref = first;
+	long double sum = 0.0L;
+	int			panels = 400;
+	int			pass, i, j, k;
+
+	if (!(tx < T))
+		return first;
+	/* two passes: the largest log term first, then the sum relative to it */
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < panels; i++)
+			for (j = 0; j < 4; j++)
+				for (k = -1; k <= 1; k += 2)
+				{
+					long double v = V * (i + 0.5L + 0.5L * k * Gl8Node[j]) / panels;
+					long double tau = tx + (al + tx) * expm1l(v);
+					long double lf = logl(al + tau) + logl(s / be) - (s + 1.0L) * log1pl(tau / be) -
+						r * log1pl(tau / al) - x * logl(al + tau);
+
+					if (pass == 0)
+						ref = fmaxl(ref, lf);
+					else
+						sum += 0.5L * V / panels * Gl8Weight[j] * expl(lf - ref);
+				}
+	return ref + logl(expl(first - ref) + sum);
+}
+
+/*
+ * Independent DERT by brute force in long double. With continuous discounting
+ * DERT = int_0^inf e^(-delta t) E[lambda, alive at T + t | x, tx, T] dt, and
+ * mixing e^-(mu (T+t)) over Gamma(s, beta) leaves
+ *	  DERT = (r+x) (alpha/(alpha+T))^r (alpha+T)^-(x+1)
+ *	  int_0^inf e^(-delta t) (beta/(beta+T+t))^s dt / (L Gamma(r) / Gamma(r+x)):
+ * no hypergeometric or incomplete gamma function. The time integral runs on
+ * 8-point Gauss-Legendre panels sized by the local decay rate delta + s /
+ * (beta+T+t) of its log-convex integrand, until the rest (below f(t) /
+ * delta) is negligible.
+ */
+static double
+BruteDert(const double *par, double delta, double x, double tx, double T)
+{
+	long double r = par[0], al = par[1], s = par[2], be = par[3];
+	long double d = delta;
+	long double f0 = -s * log1pl(T / be);
+	long double t = 0.0L;
+	long double sum = 0.0L;
+	int			n, j, k;
+
+	for (n = 0; n < 100000; n++)
+	{
+		long double h = 0.25L * fminl(1.0L / (d + s / (be + T + t)), be + T + t);
+
+		if (n > 0 && expl(-d * t - s * log1pl((T + t) / be) - f0) / d < 1e-22L * sum)
+			break;
+		for (j = 0; j < 4; j++)
+			for (k = -1; k <= 1; k += 2)
+			{
+				long double u = t + 0.5L * h * (1.0L + k * Gl8Node[j]);
+
+				sum += 0.5L * h * Gl8Weight[j] * expl(-d * u - s * log1pl((T + u) / be) - f0);
+			}
+		t += h;
+	}
+	return (double) expl(logl(r + x) - r * log1pl(T / al) - (x + 1.0L) * logl(al + T) + f0 + logl(sum) -
+						 BruteLogLikLong(par, x, tx, T));
+}
+
+/*
+ * DERT against the brute force at ordinary parameters and at s, beta up to
+ * 1e11 with s / beta = mu: there the formula's s log(beta), (s-1) log(delta),
+ * z and log Gamma(1-s, z), each of size s log(beta), cancelled (up to 1e-10
+ * off at beta = 1e5, 1e-8 at 1e7, 1e-4 at 1e11).
+ */
+static void
+TestDertBrute(void)
+{
+	static const double pars[][4] = {
+		{0.553, 10.578, 0.606, 11.669},
+		{0.7, 50.0, 0.4, 0.5},
+		{1.5, 0.3, 0.9, 40.0},
+		{0.6, 8.0, 1.0, 6.0},
+		{50.0, 500.0, 30.0, 300.0},
+		{0.8, 10.0, 30.0, 1e3},
+		{0.8, 10.0, 500.0, 1e3},
+		{0.8, 10.0, 3e3, 1e5},
+		{0.8, 10.0, 5e4, 1e5},
+		{0.8, 10.0, 3e5, 1e7},
+		{0.8, 10.0, 5e6, 1e7},
+		{0.8, 10.0, 3e9, 1e11},
+		{0.8, 10.0, 5e10, 1e11},
+	};
+	static const double data[][3] = {
+		{0, 0, 38.86}, {2, 30.43, 38.86}, {7, 35.0, 38.0}, {1, 1.0, 30.0}, {12, 39.0, 40.0},
+	};
+	/* 15% a year in weeks (continuous), 1% and 10% a period */
+	static const double deltas[] = {0.0026877, 0.01, 0.1};
+	size_t		i, j, k;
+
+	for (i = 0; i < sizeof(pars) / sizeof(pars[0]); i++)
+		for (j = 0; j < sizeof(data) / sizeof(data[0]); j++)
+			for (k = 0; k < sizeof(deltas) / sizeof(deltas[0]); k++)
+			{
+				const double *d = data[j];
+				double		ref = BruteDert(pars[i], deltas[k], d[0], d[1], d[2]);
+				double		v = -1.0;
+
+				CHECK(crm_pnbd_dert_core(pars[i], deltas[k], d[0], d[1], d[2], &v) == 0);
+				if (!(fabs(v - ref) <= 1e-12 * ref))
+					fprintf(stderr, "DERT at (%g %g %g %g | %g %g %g, delta %g): %.17g, brute %.17g\n",
+							pars[i][0], pars[i][1], pars[i][2], pars[i][3], d[0], d[1], d[2], deltas[k], v, ref);
+				CHECK_CLOSE(v, ref, 1e-12, 0);
 			}
 }
 
@@ -1000,6 +1155,7 @@ main(void)
 	TestGradients();
 	TestPointMassDropout();
 	TestPointMassPurchase();
+	TestDertBrute();
 	TestSum();
 	TestProbIdentities();
 	TestExtremes();

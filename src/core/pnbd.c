@@ -1172,13 +1172,17 @@ crm_pnbd_conditional_multi(const double par[4], const double *t, int n, double x
  * DERT (Fader, Hardie & Lee 2005):
  *	  alpha^r beta^s delta^(s-1) Gamma(r+x+1) U(s, s; delta(beta+T))
  *	  / (Gamma(r) (alpha+T)^(r+x+1) L),  with U(s, s; z) = e^z Gamma(1-s, z).
+ * beta^s delta^(s-1) U(s, s; z) is (beta/(beta+T))^s (beta+T) z^(s-1) e^z
+ * Gamma(1-s, z), the second factor E[1 / (delta + mu)] under the Gamma(s,
+ * beta+T) posterior of mu: the scaled incomplete gamma takes it whole, and
+ * the first is a log1p ratio, so s and beta of 1e14 (no heterogeneity in
+ * dropout, mu = s/beta) cancel nothing.
  */
 int
 crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, double T,
 				   double *out)
 {
 	double		ll;
-	double		z;
 	double		lu;
 	double		v;
 	double		r = par[0];
@@ -1186,13 +1190,13 @@ crm_pnbd_dert_core(const double par[4], double delta, double x, double tx, doubl
 
 	if (!(delta > 0.0) || !isfinite(delta) || LogLik(par, x, tx, T, &ll, NULL) != 0)
 		return -1;
-	z = delta * (par[3] + T);
-	lu = z + crm_log_upper_gamma(1.0 - s, z);
+	/* log E[1 / (delta + mu)] */
+	lu = log(par[3] + T) + crm_log_upper_gamma_scaled(1.0 - s, delta * (par[3] + T));
 	if (!isfinite(lu))
 		return -1;
-	/* (alpha / (alpha+T))^r by log1p: r may be huge */
-	v = exp(crm_lpoch(r, x + 1.0) - r * crm_log1p_ratio(T, par[1]) - (x + 1.0) * log(par[1] + T) +
-			s * log(par[3]) + (s - 1.0) * log(delta) + lu - ll);
+	/* (alpha / (alpha+T))^r and (beta / (beta+T))^s by log1p: r, s may be huge */
+	v = exp(crm_lpoch(r, x + 1.0) - r * crm_log1p_ratio(T, par[1]) - (x + 1.0) * log(par[1] + T) -
+			s * crm_log1p_ratio(T, par[3]) + lu - ll);
 	if (!isfinite(v))
 		return -1;
 	*out = v;

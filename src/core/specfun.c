@@ -1013,9 +1013,13 @@ crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
 
 /* --- upper incomplete gamma ------------------------------------------- */
 
-/* log Gamma(s, x) by the Legendre continued fraction (modified Lentz), x > 1 + s. */
+/*
+ * log of x^-s e^x Gamma(s, x) by the Legendre continued fraction (modified
+ * Lentz), for x > 1 + s or s very negative: the fraction is that scaled
+ * value itself, so x and s of 1e14 lose nothing.
+ */
 static double
-LogUpperGammaCf(double s, double x)
+LogUpperGammaCfScaled(double s, double x)
 {
 	double		tiny = 1e-300;
 	double		b = x + 1.0 - s;
@@ -1042,7 +1046,14 @@ LogUpperGammaCf(double s, double x)
 		if (fabs(del - 1.0) < 1e-16)
 			break;
 	}
-	return -x + s * log(x) + log(h);
+	return log(h);
+}
+
+/* log Gamma(s, x) by the continued fraction, x > 1 + s. */
+static double
+LogUpperGammaCf(double s, double x)
+{
+	return -x + s * log(x) + LogUpperGammaCfScaled(s, x);
 }
 
 /* log of the regularized lower gamma P(s, x) by its power series, s > 0. */
@@ -1158,4 +1169,24 @@ crm_log_upper_gamma(double s, double x)
 		lg = crm_logsubexp(lead, lg) - log(1.0 - t);
 	}
 	return lg;
+}
+
+/*
+ * log(x^-s e^x Gamma(s, x)) = log int_0^inf e^(-x t) (1 + t)^(s-1) dt for any
+ * real s and x > 0. Where crm_log_upper_gamma takes its continued fraction,
+ * and for every s < -1000 (the fraction then converges within 10 levels at
+ * any x), this is the fraction alone: no -x + s log(x) of size 1e14 to
+ * cancel when s and x are both huge. Elsewhere (x <= max(1.5, s + 1), s >=
+ * -1000) it is crm_log_upper_gamma + x - s log(x), to eps |s log(x)|.
+ */
+double
+crm_log_upper_gamma_scaled(double s, double x)
+{
+	if (isnan(s) || isinf(s) || !(x > 0.0))
+		return NAN;
+	if (isinf(x))
+		return -INFINITY;
+	if ((x > 1.5 && x > s + 1.0) || s < -1000.0)
+		return LogUpperGammaCfScaled(s, x);
+	return crm_log_upper_gamma(s, x) + x - s * log(x);
 }

@@ -93,4 +93,11 @@ int			crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
  */
 double		crm_log_upper_gamma(double s, double x);
 
+/*
+ * log of the scaled upper incomplete gamma function x^-s e^x Gamma(s, x)
+ * (any real s, x > 0), without forming -x + s log(x): finite and accurate
+ * when s and x are both huge. z^s U(s, s; z) = z exp(this at (1 - s, z)).
+ */
+double		crm_log_upper_gamma_scaled(double s, double x);
+
 #endif
