@@ -102,6 +102,9 @@ FuzzSpecfun(FuzzInput *in)
 		MustBeFinite(v);
 	if (isfinite(a) && isfinite(b) && b > 0.0 && fabs(a) < 1e6)
 		MustBeFinite(crm_log_upper_gamma(a, b));
+	/* the scaled form also takes any s < -1000 (DERT with s and beta huge) */
+	if (isfinite(a) && isfinite(b) && b > 0.0 && (fabs(a) < 1e6 || a < -1000.0))
+		MustBeFinite(crm_log_upper_gamma_scaled(a, b));
 	if (a > 0.0 && a < 1e300)	/* lgamma overflows beyond ~2.5e305 */
 	{
 		MustBeFinite(crm_lgamma(a));

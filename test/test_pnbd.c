@@ -937,6 +937,42 @@ TestExtremes(void)
 		CHECK(isfinite(g[0]) && isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3]));
 		CHECK(g[3] < 0.0);
 	}
+	/*
+	 * r past 1e154 (a fuzz finding): the gradient series formed (b + k)(c + k),
+	 * about r^2, which overflowed, and the LL with gradient was -inf. With
+	 * alpha == beta the likelihood is closed: L = (r)_x alpha^(r+s)
+	 * [(alpha+T)^-a + (s/a)((alpha+tx)^-a - (alpha+T)^-a)], a = r+s+x; at
+	 * these r the tx term dominates, so d log L / dr = -log1p(tx / alpha) to
+	 * far below rounding.
+	 */
+	{
+		static const double rs[3] = {1e155, 1e200, 1e300};
+		int			k;
+
+		for (k = 0; k < 3; k++)
+		{
+			double		par[4] = {rs[k], 2.0, 1.5, 2.0};
+			double		r = rs[k],
+						sh = 1.5,
+						x = 5.0,
+						tx = 0.5,
+						T = 1.0,
+						a = r + sh + x;
+			long double lp = 0.0L;
+			double		g[4],
+						want;
+			int			j;
+
+			for (j = 0; j < 5; j++)
+				lp += logl((long double) r + j);
+			want = (double) (lp - (long double) (r + sh) * log1pl(tx / 2.0L) - x * logl(2.0L + tx) +
+							 logl((long double) sh / a));
+			CHECK_CLOSE(crm_pnbd_loglik(par, x, tx, T, g), want, 1e-13, 0);
+			CHECK_CLOSE(crm_pnbd_loglik(par, x, tx, T, NULL), want, 1e-13, 0);
+			CHECK_CLOSE(g[0], -log1p(tx / 2.0), 1e-12, 0);
+			CHECK(isfinite(g[1]) && isfinite(g[2]) && isfinite(g[3]));
+		}
+	}
 	/* s == 1 and alpha == beta: closed-form limits */
 	{
 		double		par[4] = {0.6, 8.0, 1.0, 8.0};

@@ -187,16 +187,35 @@ SeriesG(double b, double cc, double z, int want_grad, double *G, double dG[3])
 	{
 		for (k = 0; k < SERIES_MAX_TERMS; k++)
 		{
-			/* one division gives both 1 / (b + k) and 1 / (cc + k) */
-			double		inv = 1.0 / ((b + k) * (cc + k));
-			double		q = (b + k) * (b + k) * inv;
+			double		bk = b + k,
+						ck = cc + k,
+						prod = bk * ck,
+						ib,
+						ic,
+						q;
 
+			/* one division gives both 1 / (b + k) and 1 / (cc + k) ... */
+			if (prod < 1e300)
+			{
+				double		inv = 1.0 / prod;
+
+				ib = ck * inv;
+				ic = bk * inv;
+				q = bk * bk * inv;
+			}
+			else
+			{
+				/* ... unless the product overflows (r past 1e150) */
+				ib = 1.0 / bk;
+				ic = 1.0 / ck;
+				q = bk * ic;
+			}
 			sum += term;
 			gb += term * sb;
 			gc += term * sc;
 			gz += (k + 1) * term * q;
-			sb += (cc + k) * inv;
-			sc -= (b + k) * inv;
+			sb += ib;
+			sc -= ic;
 			term *= q * z;
 			if (fabs(term) * (k + 2) <= 1e-17 * sum * tailf)
 				break;
