@@ -123,6 +123,19 @@ FuzzSpecfun(FuzzInput *in)
 	}
 }
 
+/* Pareto/NBD shapes and T-scaled rates within 1e-15..1e15: where the fits can go. */
+static int
+InFitDomain(const double *par, double T)
+{
+	double		v[4] = {par[0], par[1] / T, par[2], par[3] / T};
+	int			i;
+
+	for (i = 0; i < 4; i++)
+		if (!(v[i] >= 1e-15 && v[i] <= 1e15))
+			return 0;
+	return 1;
+}
+
 /* The BTYD public functions on validated parameters and data. */
 static void
 FuzzBtyd(FuzzInput *in)
@@ -193,7 +206,17 @@ FuzzBtyd(FuzzInput *in)
 			MustBeFinite(crm_mbgnbd_loglik(par, x, tx, T, grad));
 			break;
 		case CRM_PNBD:
-			MustBeFinite(crm_pnbd_loglik(par, x, tx, T, grad));
+			/*
+			 * Finite wherever a fit can go (the fits scale T to about 1 and keep
+			 * log-parameters within 30 of it). Beyond, both terms of the
+			 * likelihood may fall below the double range (r = 1e252 with alpha
+			 * = 1e155, or alpha = 1e-306 with r = 1e42: fuzz findings) and the
+			 * LL is -inf, "not computable"; the predictions there report failure.
+			 */
+			if (InFitDomain(par, T))
+				MustBeFinite(crm_pnbd_loglik(par, x, tx, T, grad));
+			else if (isnan(crm_pnbd_loglik(par, x, tx, T, grad)))
+				__builtin_trap();
 			if (crm_pnbd_dert(par, fabs(m), x, tx, T, &out, msg, sizeof(msg)) == CRM_OK)
 				MustBeFinite(out);
 			break;
@@ -205,9 +228,12 @@ FuzzBtyd(FuzzInput *in)
 	 * about (r + x) / alpha, which can pass the double range (r = 3e69,
 	 * alpha = 3e-305, T = 1.4e-309: 4.5e369), and so can Pareto/NBD's
 	 * d/dbeta, about (s + 1) / beta. The fits never go there
-	 * (log-parameters stay within +-30 of the data's scale).
+	 * (log-parameters stay within +-30 of the data's scale). Pareto/NBD's
+	 * intermediates may overflow before that, outside the fit domain (alpha
+	 * = 3e-294, beta = 1e-255 with s = 1.6e40, T = 1.5e-18: a fuzz finding).
 	 */
-	if ((par[0] + x) / par[1] < 1e300 && (kind != CRM_PNBD || (par[2] + 1.0) / par[3] < 1e300))
+	if ((par[0] + x) / par[1] < 1e300 &&
+		(kind != CRM_PNBD || ((par[2] + 1.0) / par[3] < 1e300 && InFitDomain(par, T))))
 		for (i = 0; i < 4 && kind != CRM_GG && kind != CRM_SBG; i++)
 			MustBeFinite(grad[i]);
 	if (crm_conditional_expected(kind, par, t, x, tx, T, &out, msg, sizeof(msg)) == CRM_OK)

@@ -730,6 +730,13 @@ ConditionalBlock(const double par[4], int modified, const double *t, int n, doub
 			return -1;
 		tt[k] = t[k] > 0.0 ? t[k] : 0.0;	/* no time, no purchases */
 	}
+	/* a customer who is surely gone expects nothing (and the series may be slow) */
+	if (pa == 0.0)
+	{
+		for (k = 0; k < n; k++)
+			out[k] = 0.0;
+		return 0;
+	}
 	AliveSeries(par, modified, tt, n, x, T, e);
 	for (k = 0; k < n; k++)
 	{
