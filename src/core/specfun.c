@@ -48,6 +48,18 @@
 #define HYP_STEP_RHO 0.6
 #define HYP_STEP_LAMBDA 2.0
 #define HYP_STEP_Q 16.0
+/*
+ * The shared series keep the powers z^i apart from the coefficients; for
+ * tiny z with huge a (r and alpha running off together) the powers would
+ * underflow while the terms still count. So once the largest power is
+ * below HYP_POW_MIN, HYP_POW_UP moves from the coefficient to the powers
+ * (exact: powers of two): in crm_log_hyp2f1_fast at once; in
+ * crm_hyp2f1_m1_multi when the coefficient has also passed HYP_POW_UP (at
+ * no cost: the overflow check), so a power underflows only under a
+ * coefficient below about 2^500, where the terms no longer count.
+ */
+#define HYP_POW_MIN 0x1p-500
+#define HYP_POW_UP 0x1p500
 /* Taylor steps allowed per call (1 - z shrinks by 9% or more per step). */
 #define HYP_MAX_STEPS 200
 /* Iterations allowed in the incomplete gamma continued fraction and series. */
@@ -675,17 +687,22 @@ crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 	return 0;
 }
 
-/* Shared-series fast path for positive parameters (see specfun.h). */
+/*
+ * Shared-series fast path for positive parameters (see specfun.h). The
+ * powers are rescaled (HYP_POW_MIN): for tiny z with huge a (r and alpha
+ * running off together) they would underflow while the terms still count.
+ */
 int
 crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double *logval)
 {
 	double		pw[CRM_HYP_FAST_MAX_Z],
 				sum[CRM_HYP_FAST_MAX_Z];
-	double		coef = 1.0,
+	double		coef = 1.0,		/* times the powers' scale */
 				zmax = 0.0,
 				logscale = 0.0;
 	int			i,
-				k;
+				k,
+				kmax = 0;
 
 	if (n < 1 || n > CRM_HYP_FAST_MAX_Z || !(a > 0.0) || !(b > 0.0) || !(c > 0.0) ||
 		!isfinite(a) || !isfinite(b) || !isfinite(c))
@@ -694,7 +711,11 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 	{
 		if (!(z[k] >= 0.0) || !(z[k] < 1.0))
 			return -1;
-		zmax = fmax(zmax, z[k]);
+		if (z[k] > zmax)
+		{
+			zmax = z[k];
+			kmax = k;
+		}
 		pw[k] = 1.0;
 		sum[k] = 1.0;
 	}
@@ -720,6 +741,13 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 			for (k = 0; k < n; k++)
 				sum[k] *= 1e-250;
 			logscale += 575.64627324851142;	/* 250 ln 10 */
+		}
+		/* see HYP_POW_MIN; the largest power is the largest z's */
+		if (pw[kmax] < HYP_POW_MIN)
+		{
+			coef *= 1.0 / HYP_POW_UP;
+			for (k = 0; k < n; k++)
+				pw[k] *= HYP_POW_UP;
 		}
 		/*
 		 * Term ratios from here on are f(m) z, f(m) - 1 = (A m + B) / ((c+m)(m+1))
@@ -956,10 +984,15 @@ crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
 			HypAddTerms(cf, zs, pw, sum, abssum, lo, nd, 0);
 		if (cf[3] == 0.0)
 			lo = nd;			/* a polynomial: a is a non-positive integer */
-		/* from term i+3 on every ratio is positive and at most next / z */
-		else if (a + di + 3.0 > 0.0 && b + di + 3.0 > 0.0)
+		/* from term i+3 on every ratio is at most next / |z| in size */
+		else if (b + di + 3.0 > 0.0)
 		{
-			double		bound = HypRatioBound(a, b, c, di + 3.0);
+			/*
+			 * while a + i+3 <= 0 (the terms alternate), |a + m| <= a' + m
+			 * for m >= i+3, a' = -a - 2 (i+3)
+			 */
+			double		bound = HypRatioBound(a + di + 3.0 > 0.0 ? a : -a - 2.0 * (di + 3.0),
+											  b, c, di + 3.0);
 
 			/*
 			 * the smallest z first: the tail is at most term * next / (1 -
@@ -971,9 +1004,25 @@ crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
 				   1e-16 * (1.0 - next) * fabs(sum[lo]))
 				lo++;
 		}
-		if (!isfinite(coef))
-			break;
+		/* see HYP_POW_MIN; the largest power is the last series z's */
+		if (!(fabs(coef) <= HYP_POW_UP))
+		{
+			if (!isfinite(coef))
+				break;
+			if (fabs(pw[nd - 1]) < HYP_POW_MIN)
+			{
+				coef *= 1.0 / HYP_POW_UP;
+				for (j = 0; j < nd; j++)
+					pw[j] *= HYP_POW_UP;
+			}
+		}
 	}
+	/*
+	 * a sum that overflowed did not converge; sums of |terms| (of terms of
+	 * one sign: the sums) grow with |z|, so those are the largest z's
+	 */
+	while (lo > 0 && !isfinite(sum[lo - 1] + abssum[lo - 1]))
+		lo--;
 	for (j = 0; j < lo; j++)
 		if (idx[j] >= 0)
 		{

@@ -62,9 +62,9 @@ int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
 /*
  * Fast path: log 2F1(a, b; c; z[k]) for k < n from one shared power series,
  * for a, b, c > 0 and 0 <= z[k] < 1 (every term positive, so no
- * cancellation), 1 <= n <= CRM_HYP_FAST_MAX_Z. Returns -1 when the series
- * would need more than CRM_HYP_FAST_TERMS terms; callers then use
- * crm_log_hyp2f1.
+ * cancellation; tiny z with huge a too), 1 <= n <= CRM_HYP_FAST_MAX_Z.
+ * Returns -1 when the series would need more than CRM_HYP_FAST_TERMS
+ * terms; callers then use crm_log_hyp2f1.
  */
 #define CRM_HYP_FAST_TERMS 400
 #define CRM_HYP_FAST_MAX_Z 64	/* most z values per call */
@@ -76,12 +76,12 @@ int			crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n,
  * sum_{i>=1} (a)_i (b+1)_(i-1) / ((c)_i i!) z^i, with no division by b (b = 0
  * gives the limit), shared by every z, each z stopping at its own term; when
  * every z >= 0, those beyond 0.8 are reached by Taylor steps of the
- * function's ODE instead. For c > 0, b > -1, |z[k]| < 1, 1 <= n <=
- * CRM_HYP_FAST_MAX_Z. mag[k] is the error scale: the rounding error is a
- * small multiple of DBL_EPSILON * mag[k] (|out[k]| when every term has one
- * sign). Returns 0 when every z converged within CRM_HYP_FAST_TERMS terms;
- * otherwise -1, with out[k] = NAN where it did not (everywhere for invalid
- * arguments).
+ * function's ODE instead. For c > 0, b > -1, |z[k]| < 1 (tiny z with huge
+ * |a| too), 1 <= n <= CRM_HYP_FAST_MAX_Z. mag[k] is the error scale: the
+ * rounding error is a small multiple of DBL_EPSILON * mag[k] (|out[k]|
+ * when every term has one sign). Returns 0 when every z converged within
+ * CRM_HYP_FAST_TERMS terms; otherwise -1, with out[k] = NAN where it did
+ * not (everywhere for invalid arguments).
  */
 int			crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
 								double *out, double *mag);
