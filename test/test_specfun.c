@@ -737,6 +737,16 @@ TestShiftedDifferences(void)
 	CHECK(crm_log1p_ratio(0.0, 1e-300) == 0.0);
 	/* n = 0 is exactly 0 */
 	CHECK(crm_digamma_diff(1e12, 0) == 0.0 && crm_lpoch(1e12, 0) == 0.0 && crm_lbeta_ratio(1e12, 1e12, 0) == 0.0);
+	/* the pair equals two crm_digamma_diff calls to the bit, on both sides of 100 */
+	for (i = 0; i < sizeof(zs) / sizeof(zs[0]); i++)
+		for (l = 0; l < sizeof(zs) / sizeof(zs[0]); l++)
+		{
+			double		da,
+						db;
+
+			crm_digamma_diff_pair(zs[i], zs[l], &da, &db);
+			CHECK(da == crm_digamma_diff(zs[i], zs[l]) && db == crm_digamma_diff(zs[l], zs[i]));
+		}
 }
 
 /* lgamma, digamma, trigamma against mpmath; derivatives by finite differences. */

@@ -39,8 +39,8 @@ SetGgXTerms(GgXTerms *xt, const double par[3], double x, double lv)
 	xt->px = px;
 	xt->lvx = lv - log(x);
 	xt->c = -crm_lbeta(px, q);
-	xt->dp = x * crm_digamma_diff(px, q);
-	xt->dq = crm_digamma_diff(q, px);
+	crm_digamma_diff_pair(px, q, &xt->dp, &xt->dq);
+	xt->dp *= x;
 }
 
 /*

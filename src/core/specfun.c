@@ -211,6 +211,26 @@ crm_digamma_diff(double z, double n)
 }
 
 /*
+ * Both shifted differences of psi(a + b), a, b > 0: where crm_digamma_diff
+ * takes psi directly (both below 100) psi(a + b) is computed once; the
+ * results equal two crm_digamma_diff calls to the bit.
+ */
+void
+crm_digamma_diff_pair(double a, double b, double *da, double *db)
+{
+	if (a < 100.0 && b < 100.0 && a != 0.0 && b != 0.0)
+	{
+		double		w = crm_digamma(a + b);
+
+		*da = w - crm_digamma(a);
+		*db = w - crm_digamma(b);
+		return;
+	}
+	*da = crm_digamma_diff(a, b);
+	*db = crm_digamma_diff(b, a);
+}
+
+/*
  * psi'(z + n) - psi'(z) for z > 0, n >= 0. For z >= 100 the difference of the
  * asymptotic series, without cancelling two values near 1/z.
  */

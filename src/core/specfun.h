@@ -26,6 +26,9 @@ double		crm_lbeta(double a, double b);
 /* psi(z + n) - psi(z), z > 0, n >= 0; accurate when z is huge. */
 double		crm_digamma_diff(double z, double n);
 
+/* *da = psi(a + b) - psi(a) and *db = psi(a + b) - psi(b), sharing psi(a + b). */
+void		crm_digamma_diff_pair(double a, double b, double *da, double *db);
+
 /* psi'(z + n) - psi'(z), z > 0, n >= 0; accurate when z is huge. */
 double		crm_trigamma_diff(double z, double n);
 
