@@ -28,11 +28,16 @@
  * converges quickly the integral from t to the point where z = 1/2 is done
  * by Gauss-Legendre quadrature on a logarithmic variable (the integrand is
  * log-concave there, so pieces are sized by how much the log-integrand
- * drops) and the rest by the series. Everything is kept in log space, with
- * log ratios that get multiplied by r + x taken by log1p; alpha^r and beta^s
- * enter only as (alpha/(alpha+t))^r and (beta/(beta+t))^s, so r, alpha or s,
- * beta of 1e7 and more (a fit without heterogeneity runs off there) lose
- * nothing. P(X(t) = n) uses the same quadrature.
+ * drops: 16 points where it drops by up to 8, 32 up to 44, so that one
+ * piece of 32 covers it where r and alpha run off) and the rest by the
+ * series; its gradient averages d log f / d par less d log T1(t) / d par,
+ * formed without differences of r / alpha (or s / beta) sized terms.
+ * Everything is kept in log space, with log ratios that get multiplied by
+ * r + x taken by log1p; alpha^r and beta^s enter only as
+ * (alpha/(alpha+t))^r and (beta/(beta+t))^s, so r, alpha or s, beta of 1e7
+ * and more (a fit without heterogeneity runs off there) lose nothing.
+ * P(X(t) = n) uses the same quadrature. The summed likelihood computes R(t)
+ * once per distinct t of an x group, be it a tx or a T.
  *
  *-------------------------------------------------------------------------
  */
@@ -50,8 +55,30 @@
 #define PNBD_SERIES_MAX_RATIO 0.5
 /* The quadrature covers tau from t up to where z falls to this value. */
 #define PNBD_SPLIT_Z 0.5
-/* Largest drop of the log-integrand across one quadrature piece. */
-#define QUAD_MAX_DROP 8.0
+/* The series there is left out when T1(t1) / T1(t) is below this share of the quadrature. */
+#define PNBD_SPLIT_REST 1e-20
+/*
+ * Largest drop of the log-integrand across one quadrature piece of 16 (32)
+ * points that starts at the peak: the rule's error on an exponential or a
+ * Gaussian falling that far is below 1e-19 (1e-24) of the integral. A piece
+ * starting L below the peak, whose share of the integral is below e^-L, may
+ * drop QUAD_TAIL_SLOPE L more, up to QUAD_TAIL_DROP16 (32).
+ */
+#define QUAD_DROP16 8.0
+#define QUAD_DROP32 44.0
+#define QUAD_TAIL_SLOPE (1.0 / 3.0)
+#define QUAD_TAIL_DROP16 20.0
+#define QUAD_TAIL_DROP32 60.0
+/*
+ * The share of the allowed drop a piece is sized for; a trial end point
+ * that shows less than QUAD_AIM_LOW of the aim moves on, at most
+ * QUAD_TRIALS times.
+ */
+#define QUAD_AIM 0.75
+#define QUAD_AIM_LOW 0.7
+#define QUAD_TRIALS 4
+/* The quadrature stops where the rest is below this share of the integral. */
+#define QUAD_REST 1e-17
 /*
  * Widest quadrature piece: the integrands, in their log variables, have
  * their singularities pi off the real axis, so 16 points on a piece this
@@ -67,18 +94,38 @@
 /* Largest condition number of G in z the continued fraction is used at (RatioFast). */
 #define PNBD_CF_MAX_COND 1000.0
 
-/* 16-point Gauss-Legendre rule on [-1, 1], positive half. */
-static const double GlNode[8] = {
+/* 16- and 32-point Gauss-Legendre rules on [-1, 1], positive halves. */
+static const double Gl16Node[8] = {
 	0.095012509837637440185, 0.28160355077925891323,
 	0.45801677765722738634, 0.61787624440264374845,
 	0.7554044083550030339, 0.86563120238783174388,
 	0.94457502307323257608, 0.9894009349916499326
 };
-static const double GlWeight[8] = {
+static const double Gl16Weight[8] = {
 	0.18945061045506849629, 0.18260341504492358887,
 	0.16915651939500253819, 0.14959598881657673208,
 	0.12462897125553387205, 0.09515851168249278481,
 	0.062253523938647892863, 0.027152459411754094852
+};
+static const double Gl32Node[16] = {
+	0.048307665687738316235, 0.14447196158279649349,
+	0.23928736225213707454, 0.33186860228212764978,
+	0.42135127613063534536, 0.50689990893222939002,
+	0.58771575724076232904, 0.66304426693021520098,
+	0.73218211874028968039, 0.79448379596794240696,
+	0.84936761373256997013, 0.89632115576605212397,
+	0.93490607593773968917, 0.96476225558750643077,
+	0.9856115115452683354, 0.99726386184948156354
+};
+static const double Gl32Weight[16] = {
+	0.096540088514727800567, 0.095638720079274859419,
+	0.093844399080804565639, 0.091173878695763884713,
+	0.087652093004403811143, 0.083311924226946755222,
+	0.078193895787070306472, 0.072345794108848506225,
+	0.065822222776361846838, 0.058684093478535547145,
+	0.050998059262376176196, 0.042835898022226680657,
+	0.034273862913021433103, 0.025392065309262059456,
+	0.016274394730905670605, 0.0070186100094700966004
 };
 
 /* Parameters and x-dependent constants shared by the tail computations. */
@@ -407,24 +454,26 @@ RatioFast(const PnbdCtx *c, const double t[2], double R[2])
 	return mask;
 }
 
-/* Sums one 16-point Gauss-Legendre piece [u0, u0 + h] into *S and Sv. */
+/* Sums one Gauss-Legendre piece [u0, u0 + h] (16 or 32 points) into *S and Sv. */
 static void
 QuadPiece(LogIntegrand fn, const void *ctx, double u0, double h, double ref,
-		  int want, double *S, double Sv[4])
+		  int points, int want, double *S, double Sv[4])
 {
+	const double *node = (points == 32) ? Gl32Node : Gl16Node;
+	const double *weight = (points == 32) ? Gl32Weight : Gl16Weight;
 	double		half = 0.5 * h;
 	double		mid = u0 + half;
 	int			i;
 	int			sgn;
 
-	for (i = 0; i < 8; i++)
+	for (i = 0; i < points / 2; i++)
 	{
 		for (sgn = -1; sgn <= 1; sgn += 2)
 		{
 			double		slope;
 			double		vec[4];
-			double		lf = fn(ctx, mid + sgn * half * GlNode[i], &slope, want ? vec : NULL);
-			double		w = GlWeight[i] * half * exp(lf - ref);
+			double		lf = fn(ctx, mid + sgn * half * node[i], &slope, want ? vec : NULL);
+			double		w = weight[i] * half * exp(lf - ref);
 
 			*S += w;
 			if (want)
@@ -439,48 +488,105 @@ QuadPiece(LogIntegrand fn, const void *ctx, double u0, double h, double ref,
 }
 
 /*
- * Integrates one side of the mode: from u0 towards the end ue (either
- * direction), where the log-integrand decreases. Pieces are sized so the
- * log-integrand drops at most QUAD_MAX_DROP across each; stops once the rest
- * is provably negligible (log-concave tail bound). Returns 0, or -1.
+ * Length h over which a log-integrand falling with slope g >= 0 and
+ * curvature c >= 0 drops by d: g h + c h^2 / 2 = d.
+ */
+static inline double
+StepFor(double g, double c, double d)
+{
+	double		den = g + sqrt(g * g + 2.0 * c * d);
+
+	return den > 0.0 ? 2.0 * d / den : INFINITY;
+}
+
+/*
+ * Integrates one side of the mode: from u0 (log-integrand lf, slope there)
+ * towards the end ue (either direction), where the log-integrand decreases.
+ * Each piece is sized by a quadratic model of the log-integrand (its
+ * curvature from the slopes at the ends of the last piece) to drop by
+ * QUAD_AIM of what 16 points allow, or, when the stop test below needs more,
+ * to where it passes, as far as 32 points allow; shorter when the end point
+ * shows a larger drop. Stops once the rest is provably negligible
+ * (log-concave tail bound). Returns 0, or -1.
  */
 static int
-QuadSide(LogIntegrand fn, const void *ctx, double u0, double ue, double ref,
-		 int want, double *S, double Sv[4])
+QuadSide(LogIntegrand fn, const void *ctx, double u0, double ue, double lf, double slope,
+		 double ref, int want, double *S, double Sv[4])
 {
 	double		dir = (ue >= u0) ? 1.0 : -1.0;
 	double		u = u0;
-	double		slope;
-	double		lf = fn(ctx, u, &slope, NULL);
-	double		hprev = fabs(ue - u0);
+	double		curv = 0.0;
 	int			pieces;
 
 	for (pieces = 0; pieces < QUAD_MAX_PIECES; pieces++)
 	{
 		double		rest = fabs(ue - u);
-		double		h = fmin(fmin(rest, 2.0 * hprev), QUAD_MAX_WIDTH);
+		double		down = fmax(-slope * dir, 0.0);
+		double		level = fmax(ref - lf, 0.0);
+		double		d16 = fmin(QUAD_DROP16 + QUAD_TAIL_SLOPE * level, QUAD_TAIL_DROP16);
+		double		d32 = fmin(QUAD_DROP32 + QUAD_TAIL_SLOPE * level, QUAD_TAIL_DROP32);
+		double		aim = QUAD_AIM * d16;
+		double		low;
+		double		d;
+		double		h;
+		double		hmax;
 		double		lf1;
 		double		slope1;
+		int			trial;
 
 		if (!(rest > 0.0))
 			return 0;
-		if (fabs(slope) > 0.0)
-			h = fmin(h, QUAD_MAX_DROP / fabs(slope));
-		for (;;)
+		low = QUAD_AIM_LOW * aim;
+		if (down > 0.0)
 		{
-			lf1 = fn(ctx, u + dir * h, &slope1, NULL);
-			if (lf - lf1 <= QUAD_MAX_DROP || h <= 1e-15 * (fabs(u) + rest))
-				break;
-			h *= 0.5;
+			/* the slope only steepens: the stop test passes this far down */
+			double		Sest = (*S > 0.0) ? *S : exp(lf - ref) / down;
+			double		need = (lf - ref) - log(QUAD_REST * Sest * down) + 0.5;
+
+			if (need > d32)
+			{
+				aim = QUAD_AIM * d32;
+				low = QUAD_AIM_LOW * aim;
+			}
+			else if (need > aim)
+			{
+				aim = need;
+				low = need - 0.5;
+			}
 		}
-		QuadPiece(fn, ctx, dir > 0 ? u : u - h, h, ref, want, S, Sv);
+		hmax = fmin(rest, QUAD_MAX_WIDTH);
+		h = fmin(hmax, StepFor(down, curv, aim));
+		/* only an infinite slope or curvature gets no length */
+		if (!(h > 0.0))
+			return -1;
+		for (trial = 0;; trial++)
+		{
+			double		hn;
+
+			lf1 = fn(ctx, u + dir * h, &slope1, NULL);
+			d = lf - lf1;
+			if (h <= 1e-15 * (fabs(u) + rest))
+				break;
+			if (d <= d32 && (d >= low || h >= hmax || trial >= QUAD_TRIALS))
+				break;
+			/* the model through this point, and at most 10 times shorter or longer */
+			curv = fmax(2.0 * (d - down * h) / (h * h), 0.0);
+			hn = StepFor(down, curv, aim);
+			if (d > d32)
+				h = (hn < 0.5 * h) ? fmax(hn, 0.1 * h) : 0.5 * h;
+			else if (hn > h)
+				h = fmin(fmin(hn, 10.0 * h), hmax);
+			else
+				break;
+		}
+		QuadPiece(fn, ctx, dir > 0 ? u : u - h, h, ref, (d <= d16) ? 16 : 32, want, S, Sv);
 		u = (h >= rest) ? ue : u + dir * h;
+		curv = fmax((slope - slope1) * dir / h, 0.0);
 		lf = lf1;
 		slope = slope1;
-		hprev = h;
 		/* log-concave: the rest is at most f(u) / |slope| (and f(u) * length) */
 		if (slope * dir < 0.0 &&
-			exp(lf - ref) * fmin(1.0 / fabs(slope), fabs(ue - u)) <= 1e-18 * *S)
+			exp(lf - ref) * fmin(1.0 / fabs(slope), fabs(ue - u)) <= QUAD_REST * *S)
 			return 0;
 	}
 	return -1;
@@ -506,34 +612,40 @@ LogConcaveQuad(LogIntegrand fn, const void *ctx, double lo, double hi,
 	int			want = (gvec != NULL);
 	int			i;
 
-	fn(ctx, lo, &slo, NULL);
-	fn(ctx, hi, &shi, NULL);
-	if (slo <= 0.0)
-		mode = lo;
-	else if (shi >= 0.0)
-		mode = hi;
-	else
+	/* falling from lo (log-concave: all the way), rising to hi, or a peak between */
+	ref = fn(ctx, lo, &slo, NULL);
+	mode = lo;
+	slope = slo;
+	if (slo > 0.0)
 	{
-		double		a = lo;
-		double		b = hi;
+		double		fhi = fn(ctx, hi, &shi, NULL);
 
-		for (i = 0; i < 200 && b - a > 1e-13 * (1.0 + fabs(a) + fabs(b)); i++)
+		mode = hi;
+		ref = fhi;
+		slope = shi;
+		if (shi < 0.0)
 		{
-			double		m = 0.5 * (a + b);
+			double		a = lo;
+			double		b = hi;
 
-			fn(ctx, m, &slope, NULL);
-			if (slope > 0.0)
-				a = m;
-			else
-				b = m;
+			for (i = 0; i < 200 && b - a > 1e-13 * (1.0 + fabs(a) + fabs(b)); i++)
+			{
+				double		m = 0.5 * (a + b);
+
+				fn(ctx, m, &slope, NULL);
+				if (slope > 0.0)
+					a = m;
+				else
+					b = m;
+			}
+			mode = 0.5 * (a + b);
+			ref = fn(ctx, mode, &slope, NULL);
 		}
-		mode = 0.5 * (a + b);
 	}
-	ref = fn(ctx, mode, &slope, NULL);
 	if (!isfinite(ref))
 		return -1;
-	if (QuadSide(fn, ctx, mode, hi, ref, want, &S, Sv) != 0 ||
-		QuadSide(fn, ctx, mode, lo, ref, want, &S, Sv) != 0)
+	if (QuadSide(fn, ctx, mode, hi, ref, slope, ref, want, &S, Sv) != 0 ||
+		QuadSide(fn, ctx, mode, lo, ref, slope, ref, want, &S, Sv) != 0)
 		return -1;
 	if (!(S > 0.0) || !isfinite(S))
 		return -1;
@@ -563,7 +675,25 @@ GrowBy(double base, double v)
 	return v < 700.0 ? base * expm1(v) : exp(v + log(base)) - base;
 }
 
-/* log of f(tau) (m + tau) / T1(t) at v, with slope and d log f / d par. */
+/*
+ * d log T1(tau) / d par - d log T1(t) / d par, tau = t + grow, given alpha +
+ * tau, beta + tau and log((alpha + tau) / (alpha + t)), log((beta + tau) /
+ * (beta + t)): no difference of the r / alpha or s / beta sized terms.
+ */
+static inline void
+DlT1Diff(const PnbdCtx *c, const PnbdPoint *pt, double grow, double apt, double bpt,
+		 double dla, double dlb, double d[4])
+{
+	d[0] = -dla;
+	d[1] = c->p / (c->alpha + pt->t) * (grow / apt);
+	d[2] = -dlb;
+	d[3] = c->s / (c->beta + pt->t) * (grow / bpt);
+}
+
+/*
+ * log of f(tau) (m + tau) / T1(t) at v, with slope and d log f / d par less
+ * d log T1(t) / d par (the integrand-weighted mean of that is dR / R).
+ */
 static double
 TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 {
@@ -574,8 +704,6 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 	double		bpt;			/* beta + tau */
 	double		dl;				/* log of (alpha + tau) / (alpha + t) or the beta one */
 	double		grow;			/* tau - t */
-	double		lar;			/* log((alpha + tau) / alpha) */
-	double		lbr;			/* log((beta + tau) / beta) */
 	double		lf;
 
 	/* the log ratios by log1p: they are multiplied by r + x, maybe 1e5 */
@@ -585,10 +713,10 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 		bpt = (c->beta + pt->t) + grow;
 		apt = (c->alpha + pt->t) + grow;
 		dl = log1p(grow / (c->alpha + pt->t));
-		lbr = pt->lbr + v;
-		lar = pt->lar + dl;
 		lf = q->logs - c->s * v - c->p * dl;
 		*slope = -c->s - c->p * (bpt / apt);
+		if (vec)
+			DlT1Diff(c, pt, grow, apt, bpt, dl, v, vec);
 	}
 	else
 	{
@@ -596,20 +724,16 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 		apt = (c->alpha + pt->t) + grow;
 		bpt = (c->beta + pt->t) + grow;
 		dl = log1p(grow / (c->beta + pt->t));
-		lar = pt->lar + v;
-		lbr = pt->lbr + dl;
 		lf = q->logs + (1.0 - c->p) * v - (c->s + 1.0) * dl + pt->la - pt->lb;
 		*slope = 1.0 - c->p - (c->s + 1.0) * (apt / bpt);
+		if (vec)
+			DlT1Diff(c, pt, grow, apt, bpt, v, dl, vec);
 	}
 	if (vec)
 	{
-		double		tau = pt->t + grow;
-
-		/* with r log(alpha), as SetPoint; no differences of nearly equal terms */
-		vec[0] = -lar;
-		vec[1] = c->r * (tau / apt) / c->alpha - c->x / apt;
-		vec[2] = 1.0 / c->s - lbr;
-		vec[3] = (c->s / c->beta) * (tau / bpt) - 1.0 / bpt;
+		/* f has s and 1 / (beta + tau) besides T1(tau) */
+		vec[2] += 1.0 / c->s;
+		vec[3] -= 1.0 / bpt;
 	}
 	return lf;
 }
@@ -617,8 +741,8 @@ TailIntegrand(const void *vctx, double v, double *slope, double vec[4])
 /*
  * R(t) when alpha and beta are far apart and t is small: quadrature from t
  * to t1 (where the convergent series has z = PNBD_SPLIT_Z) plus the series at
- * t1. Derivatives are taken with t1 held fixed (the total does not depend on
- * t1). Returns 0, or -1.
+ * t1 times T1(t1) / T1(t), unless that is negligible. Derivatives are taken
+ * with t1 held fixed (the total does not depend on t1). Returns 0, or -1.
  */
 static int
 RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR[4])
@@ -635,13 +759,12 @@ RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR
 	double		gvec[4];
 	double		I;
 	double		e1;
+	double		dla;
+	double		dlb;
 	int			i;
 
 	if (!(t1 > pt->t))
 		return RatioSeries(c, pt, form, R, dR);
-	SetPoint(c, t1, &p1);
-	if (RatioSeries(c, &p1, form, &R1, dR ? dR1 : NULL) != 0)
-		return -1;
 	q.c = c;
 	q.pt = pt;
 	q.form = form;
@@ -652,12 +775,31 @@ RatioSplit(const PnbdCtx *c, const PnbdPoint *pt, int form, double *R, double dR
 		return -1;
 	I = exp(logI);
 	/* T1(t1) / T1(t), accurate for large r + x */
-	e1 = exp(-c->p * log1p((t1 - pt->t) / (c->alpha + pt->t)) -
-			 c->s * log1p((t1 - pt->t) / (c->beta + pt->t)));
-	*R = I + R1 * e1;
+	dla = log1p((t1 - pt->t) / (c->alpha + pt->t));
+	dlb = log1p((t1 - pt->t) / (c->beta + pt->t));
+	e1 = exp(-c->p * dla - c->s * dlb);
+	*R = I;
 	if (dR)
 		for (i = 0; i < 4; i++)
-			dR[i] = I * gvec[i] + e1 * (dR1[i] + R1 * p1.dlt1[i]) - *R * pt->dlt1[i];
+			dR[i] = I * gvec[i];
+	/*
+	 * R(t1) <= 1, so the series adds at most e1: nothing where r and alpha
+	 * run off (alpha + t1 is about 2 alpha, e1 about 2^-(r+x))
+	 */
+	if (!(e1 > PNBD_SPLIT_REST * I))
+		return 0;
+	SetPoint(c, t1, &p1);
+	if (RatioSeries(c, &p1, form, &R1, dR ? dR1 : NULL) != 0)
+		return -1;
+	*R += R1 * e1;
+	if (dR)
+	{
+		double		d1[4];
+
+		DlT1Diff(c, pt, t1 - pt->t, c->alpha + t1, c->beta + t1, dla, dlb, d1);
+		for (i = 0; i < 4; i++)
+			dR[i] += e1 * (dR1[i] + R1 * d1[i]);
+	}
 	return 0;
 }
 
@@ -878,7 +1020,7 @@ crm_pnbd_loglik(const double par[4], double x, double tx, double T, double grad[
 	return ll;
 }
 
-/* A point T of the current x group with R(T) (and its gradient), computed once. */
+/* A point t (a T or a tx) of the current x group with R(t) (and its gradient), computed once. */
 typedef struct TCacheEntry
 {
 	PnbdPoint	pt;
@@ -888,7 +1030,7 @@ typedef struct TCacheEntry
 	int			has_r;			/* R (and dR, when summing with gradient) set */
 } TCacheEntry;
 
-/* Open-addressing table of the T points of one x group; a new group bumps gen. */
+/* Open-addressing table of the points of one x group; a new group bumps gen. */
 typedef struct TCache
 {
 	TCacheEntry *e;
@@ -923,16 +1065,16 @@ TCacheNextGroup(TCache *tc)
 }
 
 /*
- * The entry of T in the current group, its point set (SetPoint) when new;
- * NULL when out of memory.
+ * The entry of t in the current group, its point set (SetPoint) when new;
+ * NULL when out of memory. Valid until the next call (the table may grow).
  */
 static TCacheEntry *
-TCacheGet(TCache *tc, const PnbdCtx *c, double T)
+TCacheGet(TCache *tc, const PnbdCtx *c, double t)
 {
 	size_t		h;
 
-	for (h = crm_value_slot(T, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
-		if (tc->e[h].pt.t == T)
+	for (h = crm_value_slot(t, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+		if (tc->e[h].pt.t == t)
 			return &tc->e[h];
 	if (2 * (tc->used + 1) > tc->mask + 1)
 	{
@@ -957,14 +1099,28 @@ TCacheGet(TCache *tc, const PnbdCtx *c, double T)
 		}
 		free(tc->e);
 		*tc = big;
-		for (h = crm_value_slot(T, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
+		for (h = crm_value_slot(t, tc->shift); tc->e[h].gen == tc->gen; h = (h + 1) & tc->mask)
 			;
 	}
-	SetPoint(c, T, &tc->e[h].pt);
+	SetPoint(c, t, &tc->e[h].pt);
 	tc->e[h].gen = tc->gen;
 	tc->e[h].has_r = 0;
 	tc->used++;
 	return &tc->e[h];
+}
+
+/* The entry of t with R(t) (and, when want, its gradient) set; NULL on failure. */
+static TCacheEntry *
+TCacheRatio(TCache *tc, const PnbdCtx *c, double t, int want)
+{
+	TCacheEntry *te = TCacheGet(tc, c, t);
+
+	if (te == NULL)
+		return NULL;
+	if (!te->has_r && Ratio(c, &te->pt, &te->R, want ? te->dR : NULL) != 0)
+		return NULL;
+	te->has_r = 1;
+	return te;
 }
 
 /*
@@ -999,7 +1155,11 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 			grad[i] = 0.0;
 	if (!ParamsOk(par))
 		return -INFINITY;
-	/* R(T) depends on (x, T) only: once per distinct T of each x group */
+
+	/*
+	 * R(t) depends on (x, t) only: once per distinct t of each x group, be
+	 * it a T or a tx (days repeat in both)
+	 */
 	cached = (n > 1 && TCacheInit(&tc, 10) == 0);
 	for (k = 0; k < n; k++)
 	{
@@ -1027,30 +1187,37 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 			SetPoint(&c, cur_tx, &ptx);
 			have_rtx = 0;
 		}
+		if (q->tx < q->T && !have_rtx)
+		{
+			if (cached)
+			{
+				TCacheEntry *te = TCacheRatio(&tc, &c, q->tx, want);
+
+				if (te == NULL)
+					goto fail;
+				Rtx = te->R;
+				memcpy(dRtx, te->dR, sizeof(dRtx));
+			}
+			else if (Ratio(&c, &ptx, &Rtx, want ? dRtx : NULL) != 0)
+				goto fail;
+			have_rtx = 1;
+		}
 		if (cached)
 		{
-			TCacheEntry *te = TCacheGet(&tc, &c, q->T);
+			TCacheEntry *te = (q->tx < q->T) ? TCacheRatio(&tc, &c, q->T, want) :
+			TCacheGet(&tc, &c, q->T);
 
 			if (te == NULL)
 				goto fail;
 			pTp = &te->pt;
 			if (q->tx < q->T)
 			{
-				if (!te->has_r && Ratio(&c, &te->pt, &te->R, want ? te->dR : NULL) != 0)
-					goto fail;
-				te->has_r = 1;
 				RT = &te->R;
 				dRT = te->dR;
 			}
 		}
 		else
 			SetPoint(&c, q->T, &pT);
-		if (q->tx < q->T && !have_rtx)
-		{
-			if (Ratio(&c, &ptx, &Rtx, want ? dRtx : NULL) != 0)
-				goto fail;
-			have_rtx = 1;
-		}
 		if (LogBracket(&c, &ptx, pTp, &Rtx, dRtx, &br, want ? gb : NULL, RT, dRT) != 0)
 			goto fail;
 		total += q->n * (lk + br);
