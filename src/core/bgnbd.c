@@ -39,6 +39,8 @@
 #define A_ONE_DELTA 1e-3
 /* Largest t / (alpha + T) for the Pfaff form of the alive expectation. */
 #define PFAFF_W 0.5
+/* Most terms of the 1-z series of the alive expectation (AliveExpectationFar). */
+#define FAR_MAX_TERMS 100000
 /* Least b, and largest n, for which I_z(n, b)'s complement is a finite sum (see LogBetaInc). */
 #define BETAINC_SUM_B 1e4
 #define BETAINC_SUM_N 1e6
@@ -527,6 +529,72 @@ AliveFromLog2F1(const double par[4], double m, double t, double x, double T, dou
 }
 
 /*
+ * The alive expectation where (1+w)^-(s-a) is negligible, w = t/u, s = r+x,
+ * B = b+x+m, K = a+B-1: there its 2F1 (about (1+w)^s, s w terms) is
+ * mostly not needed. The 1-z connection formula of the Euler form,
+ * K/(a-1) [1 - (1+w)^(1-a) 2F1(K-s, a-1; K; z)], keeps one term:
+ *	  [K - G(a+B)/G(B) G(s+1-a)/G(s) (1+w)^(1-a) S] / (a-1),
+ * S = 2F1(K-s, a-1; a-s; y), y = 1/(1+w), summed while i << s-a (its
+ * pole at i = s-a, with the dropped term, is O(y^((s-a)/2))), about
+ * 40/log(1+w) terms, no large logs. (a -> 0: S = z + K y/s, E = s w.)
+ * Taken even where the direct series is shorter: its log 2F1 of about s
+ * log(1+w) costs eps s log(1+w) (2.5e-11 at r = 1e8, t/u = 4e-4). Returns
+ * -1 where it does not apply or its estimated error exceeds 1e-11.
+ */
+static int
+AliveExpectationFar(const double par[4], int m, double t, double x, double T, double *out)
+{
+	double		a = par[2],
+				s = par[0] + x,
+				B = par[3] + x + m,
+				K = a + B - 1.0,
+				u = par[1] + T;
+	double		w = t / u,
+				z = t / (u + t),
+				y = u / (u + t),
+				L = log1p(w),
+				cost = (40.0 + fmax(a, 0.0)) / L;
+	double		lc,
+				term,
+				sum,
+				abssum,
+				big,
+				err;
+	int			i;
+
+	if (!(t > 0.0) || a == 1.0 || !(K + 1.0 > 0.0) || !(s - a > 8.0 * cost) ||
+		cost > FAR_MAX_TERMS || (a - 1.0) * -log(z) > 600.0 ||
+		(s - a) * L < 1600.0 + 2.0 * (fabs(B) + fabs(K) + 2.0) * (log(s) - log(z)))
+		return -1;
+	/* i = 0, 1 at once: 1 - y (s-K)(1-a)/(s-a), without the cancellation at small z */
+	term = (K - s) * (a - 1.0) / (a - s) * y;
+	sum = z + y * ((K - a) + a * (s - K)) / (s - a);
+	abssum = z + y * fabs((K - a) + a * (s - K)) / (s - a);
+	for (i = 1; i < 8.0 * cost; i++)
+	{
+		double		next = fmax(1.0, (a - 1.0 + i) / (i + 1.0)) * y *
+			(1.0 + 2.0 * fmax(0.0, 1.0 - B) / (s - a));
+
+		term *= (K - s + i) / (a - s + i) * ((a - 1.0 + i) / (i + 1.0)) * y;
+		sum += term;
+		abssum += fabs(term);
+		/* later ratios are at most next (while i <= (s-a)/2) */
+		if (next < 1.0 && fabs(term) * next / (1.0 - next) <= 1e-17 * fabs(sum))
+			break;
+	}
+	if (i >= 8.0 * cost || !(sum > 0.0) || !isfinite(abssum))
+		return -1;
+	lc = crm_lpoch(B, a) + (a <= 1.0 ? crm_lpoch(s, 1.0 - a) : -crm_lpoch(s + 1.0 - a, a - 1.0)) +
+		(1.0 - a) * L;
+	big = exp(lc) * sum;
+	*out = (K - big) / (a - 1.0);
+	/* the rounding of S, of lc and of the difference */
+	err = DBL_EPSILON * ((abssum / sum * (4.0 + sqrt((double) i)) + fabs(lc) + 4.0) * big + fabs(K)) /
+		fabs(K - big);
+	return *out > 0.0 && isfinite(*out) && err <= 1e-11 ? 0 : -1;
+}
+
+/*
  * K/(a-1) * [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m; a+b+x+m-1; t/(u+t))],
  * u = alpha + T, K = a+b+x+m-1: the expected purchases in t of a customer
  * alive now, for a away from 1.
@@ -542,9 +610,14 @@ AliveExpectation(const double par[4], int m, double t, double x, double T, doubl
 	double		z = t / (u + t);
 	double		lf;
 
-	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0 &&
-		crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
-		return -1;
+	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0)
+	{
+		/* r+x huge against 1/log(1+w): the connection formula, cheaply */
+		if (AliveExpectationFar(par, m, t, x, T, out) == 0)
+			return 0;
+		if (crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
+			return -1;
+	}
 	*out = AliveFromLog2F1(par, m, t, x, T, lf);
 	return isfinite(*out) ? 0 : -1;
 }

@@ -390,6 +390,9 @@ SignedLogAdd(SignedLog x, SignedLog y, double *cancel)
 
 /* --- Gauss hypergeometric function ------------------------------------ */
 
+/* Terms summed by crm_log_hyp2f1's series so far (see specfun.h). */
+long		crm_hyp2f1_terms = 0;
+
 /* Index of the largest series term, roughly (terms grow while the ratio exceeds 1). */
 static double
 HypPeakIndex(double a, double b, double c, double u)
@@ -479,6 +482,7 @@ HypSeries(double a, double b, double c, double u, SignedLog *out, double *err)
 				break;
 		}
 	}
+	crm_hyp2f1_terms += n;
 	if (n >= HYP_MAX_TERMS || sum == 0.0 || !isfinite(sum))
 		return -1;
 	out->sign = sum > 0.0 ? 1 : -1;

@@ -62,6 +62,9 @@ double		crm_exprel(double x);
  */
 int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
 
+/* Terms summed by crm_log_hyp2f1's series so far: its cost, for the tests. */
+extern long crm_hyp2f1_terms;
+
 /*
  * Fast path: log 2F1(a, b; c; z[k]) for k < n from one shared power series,
  * for a, b, c > 0 and 0 <= z[k] < 1 (every term positive, so no
