@@ -4,7 +4,9 @@
  *	  libFuzzer harness for the numeric core: decodes doubles from the
  *	  input and drives the special functions, the rate test and the public
  *	  BTYD functions (validating first, as the PostgreSQL glue does). Any
- *	  call that reports success with a non-finite value aborts. A third
+ *	  call that reports success with a non-finite value, or with one outside
+ *	  its bounds (a probability in [0, 1]; expected purchases at most the
+ *	  no-dropout mean), aborts. A third
  *	  target feeds purchases to the summary accumulator (summary.h) and
  *	  aborts when it disagrees with a brute force; a fourth compresses
  *	  thousands of RFM patterns and aborts when they differ from qsort's.
@@ -86,6 +88,15 @@ MustBeFinite(double v)
 		__builtin_trap();
 }
 
+/* Aborts unless lo <= v <= hi, up to rounding (1e-9 relative). */
+static void
+MustBeWithin(double v, double lo, double hi)
+{
+	MustBeFinite(v);
+	if (v < lo - 1e-9 * fabs(lo) || v > hi + 1e-9 * fabs(hi))
+		__builtin_trap();
+}
+
 /* Special functions and the rate test. */
 static void
 FuzzSpecfun(FuzzInput *in)
@@ -123,17 +134,31 @@ FuzzSpecfun(FuzzInput *in)
 	}
 }
 
-/* Pareto/NBD shapes and T-scaled rates within 1e-15..1e15: where the fits can go. */
+/*
+ * Shapes and T-scaled rates within 1e-15..1e15: where the fits can go (they
+ * scale T to about 1 and keep log-parameters within 30 of it). BG/NBD's a
+ * and b are shapes, Pareto/NBD's beta a rate.
+ */
 static int
-InFitDomain(const double *par, double T)
+InFitDomain(crm_model_kind kind, const double *par, double T)
 {
-	double		v[4] = {par[0], par[1] / T, par[2], par[3] / T};
+	double		v[4] = {par[0], par[1] / T, par[2], kind == CRM_PNBD ? par[3] / T : par[3]};
 	int			i;
 
 	for (i = 0; i < 4; i++)
 		if (!(v[i] >= 1e-15 && v[i] <= 1e15))
 			return 0;
 	return 1;
+}
+
+/* Within [lo, hi] in the fit domain; elsewhere (known open cases) finite. */
+static void
+MustBeWithinInDomain(double v, double lo, double hi, int in_domain)
+{
+	if (in_domain)
+		MustBeWithin(v, lo, hi);
+	else
+		MustBeFinite(v);
 }
 
 /* The BTYD public functions on validated parameters and data. */
@@ -191,10 +216,15 @@ FuzzBtyd(FuzzInput *in)
 			MustBeFinite(out);
 		return;
 	}
+	/*
+	 * Dropout only removes purchases: E[X(t)] <= E[lambda] t = r t / alpha.
+	 * Checked in the fit domain of T = t; beyond, BG/NBD breaks it (r = 2e254
+	 * with t = 3.5e-310: 71 times the bound; b = 1e16: a fuzz finding).
+	 */
 	if (crm_expected_purchases(kind, par, t, &out, msg, sizeof(msg)) == CRM_OK)
-		MustBeFinite(out);
+		MustBeWithinInDomain(out, 0.0, par[0] / par[1] * t, InFitDomain(kind, par, t));
 	if (crm_prob_n_purchases(kind, par, x, t, &out, msg, sizeof(msg)) == CRM_OK)
-		MustBeFinite(out);
+		MustBeWithin(out, 0.0, 1.0);
 	if (crm_check_rfm(x, tx, T, msg, sizeof(msg)) != CRM_OK)
 		return;
 	switch (kind)
@@ -213,7 +243,7 @@ FuzzBtyd(FuzzInput *in)
 			 * = 1e155, or alpha = 1e-306 with r = 1e42: fuzz findings) and the
 			 * LL is -inf, "not computable"; the predictions there report failure.
 			 */
-			if (InFitDomain(par, T))
+			if (InFitDomain(kind, par, T))
 				MustBeFinite(crm_pnbd_loglik(par, x, tx, T, grad));
 			else if (isnan(crm_pnbd_loglik(par, x, tx, T, grad)))
 				__builtin_trap();
@@ -233,11 +263,12 @@ FuzzBtyd(FuzzInput *in)
 	 * = 3e-294, beta = 1e-255 with s = 1.6e40, T = 1.5e-18: a fuzz finding).
 	 */
 	if ((par[0] + x) / par[1] < 1e300 &&
-		(kind != CRM_PNBD || ((par[2] + 1.0) / par[3] < 1e300 && InFitDomain(par, T))))
+		(kind != CRM_PNBD || ((par[2] + 1.0) / par[3] < 1e300 && InFitDomain(kind, par, T))))
 		for (i = 0; i < 4 && kind != CRM_GG && kind != CRM_SBG; i++)
 			MustBeFinite(grad[i]);
+	/* alive, lambda is Gamma(r + x, alpha + T) in every model: E[Y(t)] <= its mean t */
 	if (crm_conditional_expected(kind, par, t, x, tx, T, &out, msg, sizeof(msg)) == CRM_OK)
-		MustBeFinite(out);
+		MustBeWithinInDomain(out, 0.0, (par[0] + x) / (par[1] + T) * t, InFitDomain(kind, par, T));
 	if (crm_p_alive(kind, par, x, tx, T, &out, msg, sizeof(msg)) == CRM_OK)
 	{
 		MustBeFinite(out);
