@@ -1455,20 +1455,6 @@ TestRunoffProbN(void)
 		}
 }
 
-/*
- * The precision of long double arithmetic here: LDBL_EPSILON, or
- * DBL_EPSILON under valgrind, which runs x87 long double as double. The
- * long double references' own rounding is a multiple of it.
- */
-static long double
-LongDoubleEps(void)
-{
-	volatile long double one = 1.0L,
-				e = LDBL_EPSILON;
-
-	return (one + e > one) ? LDBL_EPSILON : DBL_EPSILON;
-}
-
 /* log P(N >= n), N ~ NB(b, z), in long double: log P(N = k) as a sum of logs (no lgamma of b). */
 static long double
 LogNegBinTailL(long double n, long double b, long double z)

@@ -19,6 +19,7 @@
 #include "pnbd.h"
 #include "rng.h"
 #include "specfun.h"
+#include "gauss8.h"
 #include "unit.h"
 
 #include "cdnow.h"
@@ -154,16 +155,6 @@ BruteLogLik(const double *par, double x, double tx, double T)
 	return lgamma(r + x) - lgamma(r) + r * log(al) + log(s) + s * log(be) + lf0 +
 		log(exp(lt1) + sum);
 }
-
-/* 8-point Gauss-Legendre rule on [-1, 1], positive half. */
-static const long double Gl8Node[4] = {
-	0.18343464249564980493948L, 0.52553240991632898581774L,
-	0.79666647741362673959155L, 0.96028985649753623168356L
-};
-static const long double Gl8Weight[4] = {
-	0.36268378337836198296515L, 0.31370664587788728733796L,
-	0.22238103445337447054436L, 0.10122853629037625915253L
-};
 
 /*
  * Independent log P(alive) by brute force in long double:

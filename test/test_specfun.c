@@ -15,6 +15,7 @@
 
 #include "cdnow.h"
 #include "specfun.h"
+#include "gauss8.h"
 #include "unit.h"
 
 /*
@@ -912,16 +913,6 @@ TestUpperGamma(void)
 	CHECK(isnan(crm_log_upper_gamma(1.0, 0.0)) && isnan(crm_log_upper_gamma(NAN, 1.0)));
 }
 
-/* 8-point Gauss-Legendre rule on [-1, 1], positive half. */
-static const long double Gl8Node[4] = {
-	0.18343464249564980493948L, 0.52553240991632898581774L,
-	0.79666647741362673959155L, 0.96028985649753623168356L
-};
-static const long double Gl8Weight[4] = {
-	0.36268378337836198296515L, 0.31370664587788728733796L,
-	0.22238103445337447054436L, 0.10122853629037625915253L
-};
-
 /*
  * Independent log(x^-s e^x Gamma(s, x)) = log int_0^inf exp(s w - x (e^w - 1)) dw
  * (Gamma(s, x) = x^s e^-x int_0^inf e^-xt (1+t)^(s-1) dt, t = e^w - 1) by
@@ -1187,19 +1178,6 @@ TestHyp2f1M1(void)
 	z[1] = 0.1;
 	CHECK(crm_hyp2f1_m1_multi(30.0, 29.0, 40.0, z, 2, out, mag) == -1);
 	CHECK(isnan(out[0]) && isfinite(out[1]));
-}
-
-/*
- * The precision of long double arithmetic here: LDBL_EPSILON, or
- * DBL_EPSILON under valgrind, which runs x87 long double as double.
- */
-static long double
-LongDoubleEps(void)
-{
-	volatile long double one = 1.0L,
-				e = LDBL_EPSILON;
-
-	return (one + e > one) ? LDBL_EPSILON : DBL_EPSILON;
 }
 
 /*

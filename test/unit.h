@@ -13,6 +13,7 @@
 #ifndef CRM_TEST_UNIT_H
 #define CRM_TEST_UNIT_H
 
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 
@@ -46,6 +47,20 @@ static int unit_failed = 0;
 			fprintf(stderr, "FAIL %s:%d: %s = %g is not finite\n", \
 					__FILE__, __LINE__, #got, g_); } \
 	} while (0)
+
+/*
+ * The precision of long double arithmetic here: LDBL_EPSILON, or
+ * DBL_EPSILON under valgrind, which runs x87 long double as double. Long
+ * double references' own rounding is a multiple of it.
+ */
+static inline long double
+LongDoubleEps(void)
+{
+	volatile long double one = 1.0L,
+				e = LDBL_EPSILON;
+
+	return (one + e > one) ? LDBL_EPSILON : DBL_EPSILON;
+}
 
 /* Prints the suite's summary line and yields main()'s exit status. */
 #define UNIT_DONE(suite) \
