@@ -28,6 +28,8 @@
 #define CRM_LN_SQRT_2PI 0.918938533204672741780329736406
 #define CRM_EULER_GAMMA 0.577215664901532860606512090082
 #define CRM_EPS DBL_EPSILON
+/* Below this, shifted differences of psi and psi' subtract two direct values. */
+#define PSI_DIFF_DIRECT_MAX 100.0
 
 /* Series terms allowed per hypergeometric series evaluation. */
 #define HYP_MAX_TERMS 2000000
@@ -200,7 +202,7 @@ crm_digamma_diff(double z, double n)
 
 	if (n == 0.0)
 		return 0.0;
-	if (z < 100.0)
+	if (z < PSI_DIFF_DIRECT_MAX)
 		return crm_digamma(z + n) - crm_digamma(z);
 	w = z + n;
 	iz2 = 1.0 / (z * z);
@@ -212,13 +214,13 @@ crm_digamma_diff(double z, double n)
 
 /*
  * Both shifted differences of psi(a + b), a, b > 0: where crm_digamma_diff
- * takes psi directly (both below 100) psi(a + b) is computed once; the
- * results equal two crm_digamma_diff calls to the bit.
+ * takes psi directly (both below PSI_DIFF_DIRECT_MAX) psi(a + b) is computed
+ * once; the results equal two crm_digamma_diff calls to the bit.
  */
 void
 crm_digamma_diff_pair(double a, double b, double *da, double *db)
 {
-	if (a < 100.0 && b < 100.0 && a != 0.0 && b != 0.0)
+	if (a < PSI_DIFF_DIRECT_MAX && b < PSI_DIFF_DIRECT_MAX && a != 0.0 && b != 0.0)
 	{
 		double		w = crm_digamma(a + b);
 
@@ -245,7 +247,7 @@ crm_trigamma_diff(double z, double n)
 
 	if (n == 0.0)
 		return 0.0;
-	if (z < 100.0)
+	if (z < PSI_DIFF_DIRECT_MAX)
 		return crm_trigamma(w) - crm_trigamma(z);
 	iz = 1.0 / z;
 	iw = 1.0 / w;
