@@ -110,6 +110,18 @@ TestPredictions(void)
 	CHECK_CLOSE(v, 2.9646621461320315172, 1e-10, 0);
 	CHECK(crm_sbg_derl(par2, 0.1, 4, &v, msg, sizeof(msg)) == CRM_OK);
 	CHECK_CLOSE(v, 6.8970573977460904478, 1e-10, 0);
+	/* d tiny: 1 - z = d/(1+d) is passed as such (a rounded z cost 2.5e-8 at d = 1e-9) */
+	{
+		double		p1[2] = {0.7, 1.3},
+					p2[2] = {3.5, 1.3};
+
+		CHECK(crm_sbg_derl(p1, 1e-9, 2, &v, msg, sizeof(msg)) == CRM_OK);
+		CHECK_CLOSE(v, 3341.4229817855400954, 1e-12, 0);
+		CHECK(crm_sbg_derl(p1, 1e-6, 2, &v, msg, sizeof(msg)) == CRM_OK);
+		CHECK_CLOSE(v, 411.04682488707724466, 1e-12, 0);
+		CHECK(crm_sbg_derl(p2, 1e-9, 0, &v, msg, sizeof(msg)) == CRM_OK);
+		CHECK_CLOSE(v, 0.51999999920266669049, 1e-12, 0);
+	}
 	/* validation */
 	CHECK(crm_sbg_derl(par, 0.0, 1, &v, msg, sizeof(msg)) == CRM_ERR_INPUT);
 	CHECK(strstr(msg, "d = 0") != NULL);

@@ -48,6 +48,15 @@
 #define SMALLP_MAX_TERMS 2000
 /* Largest estimated relative error of the robust 2F1 alive expectation (errors run 3-30x below). */
 #define ROBUST_MAX_ERR 1e-7
+/* p w below which the quadrature's integrand is taken as its Taylor line (AliveExpectationQuad). */
+#define QUAD_PW_LEFT 1e-7
+/* Most unit panels of that quadrature. */
+#define QUAD_MAX_PANELS 4000
+/* Estimated error of the robust 2F1 path above which the quadrature is preferred. */
+#define QUAD_ABOVE_ERR 1e-9
+/* Largest u/(u+t), most terms, for the connection form (AliveExpectationConnection). */
+#define CONN_MAX_NU 0.5
+#define CONN_MAX_TERMS 20000
 
 /* Per-x constants of the log-likelihood and their derivatives. */
 typedef struct XTerms
@@ -599,21 +608,264 @@ AliveExpectationFar(const double par[4], int m, double t, double x, double T, do
 }
 
 /*
- * Estimated relative error of AliveFromLog2F1: the rounding of log 2F1 and
- * of the log power against their difference y, and the rounding of K = a +
+ * log |Gamma(x+h)| - log |Gamma(x)| for x, x+h between the same poles (x >
+ * -100), by the recurrence up to 10, then crm_lpoch or, for h tiny, Taylor:
+ * no log Gamma of x alone (x huge), no difference of two (h tiny).
+ * *abssum: the magnitude of the pieces summed, the scale of the rounding
+ * error.
+ */
+static double
+LogGammaShift(double x, double h, double *abssum)
+{
+	double		sum = 0.0,
+				v;
+
+	*abssum = 0.0;
+	if (!(x > -100.0) || !isfinite(h))
+		return NAN;
+	while (x < 10.0 || x + h < 10.0)
+	{
+		/* G(x+h)/G(x) = G(x+1+h)/G(x+1) * x/(x+h) */
+		v = log1p(h / x);
+		sum -= v;
+		*abssum += fabs(v);
+		x += 1.0;
+	}
+	if (fabs(h) <= 1e-6 * x)
+	{
+		/* Taylor: crm_lpoch's Stirling remainders would round to eps / (12 x) */
+		double		x2 = 1.0 / (x * x),
+					psi2 = -x2 * (1.0 + (1.0 + 0.5 / x) / x);
+
+		v = h * (crm_digamma(x) + 0.5 * h * (crm_trigamma(x) + h / 3.0 * psi2));
+		*abssum += 2.0 * fabs(v);
+	}
+	else
+	{
+		v = crm_lpoch(x, h);
+		*abssum += 2.0 * fabs(v) + fabs(h) + 0.1 / x;
+	}
+	return sum + v;
+}
+
+/*
+ * The sum of the terms i >= 1 of the series 2F1(A, Bp; C; nu), 0 <= nu < 1,
+ * and of their magnitudes (no 1 added, no division by A: A tiny keeps its
+ * digits); -1 where it does not settle within CONN_MAX_TERMS or meets a
+ * pole. Later ratios are bounded by max(|A+i+1|/(i+2), 1) max(|Bp+i+1| /
+ * |C+i+1|, 1) nu (each factor monotone in i once C+i+1 > 0).
+ */
+static int
+HypSeriesTail(double A, double Bp, double C, double nu, double *sum, double *abssum, int *terms)
+{
+	double		term = 1.0;
+	int			i;
+
+	*sum = 0.0;
+	*abssum = 0.0;
+	for (i = 0; i < CONN_MAX_TERMS; i++)
+	{
+		double		next;
+
+		if (C + i == 0.0)
+			return -1;
+		term *= (A + i) * (Bp + i) / ((C + i) * (i + 1.0)) * nu;
+		*sum += term;
+		*abssum += fabs(term);
+		if (term == 0.0)
+			break;
+		if (!(C + i + 1.0 > 0.0))
+			continue;
+		next = fmax(fabs(A + i + 1.0) / (i + 2.0), 1.0) *
+			fmax(fabs(Bp + i + 1.0) / (C + i + 1.0), 1.0) * nu;
+		if (next < 1.0 && fabs(term) * next / (1.0 - next) <= 1e-17 * *abssum)
+			break;
+	}
+	*terms = i;
+	return i < CONN_MAX_TERMS && isfinite(*abssum) ? 0 : -1;
+}
+
+/*
+ * The alive expectation by the 1-z connection formula (A&S 15.3.6) of its
+ * own 2F1, nu = u/(u+t), s = r+x, B = b+x+m, K = a+B-1, mu = a-1-s:
+ *	  nu^s 2F1(s, B; K; 1-nu) = e^l1 2F1(s, B; 1-mu; nu) + T2,
+ *	  l1 = log G(K)/G(K-s) + log G(mu)/G(a-1) - s log(1+t/u),
+ *	  T2 = nu^(a-1) G(K) G(-mu) / (G(B) G(s)) 2F1(K-s, a-1; 1+mu; nu),
+ * E = K/(a-1) [-expm1(l1) - e^l1 (2F1(s, B; 1-mu; nu) - 1) - T2]. The
+ * Gamma ratios are shifts (LogGammaShift) and 2F1 - 1 is summed without
+ * its 1, so neither b huge (the generic formula loses eps log G(K)) nor s
+ * tiny (the bracket is O(s)) costs digits. For t >= u, about K nu terms.
+ * Returns -1 where it does not apply or its estimated error exceeds 1e-11.
+ */
+static int
+AliveExpectationConnection(const double par[4], int m, double t, double x, double T,
+						   double *out)
+{
+	double		a = par[2],
+				s = par[0] + x,
+				B = par[3] + x + m,
+				K = par[2] + par[3] + (x + m - 1.0),
+				u = par[1] + T;
+	double		nu = u / (u + t),
+				L = log1p(t / u),
+				mu = a - 1.0 - s;
+	double		l1,
+				abs1,
+				abs2,
+				abs3,
+				g1,
+				g1abs,
+				g2,
+				g2abs,
+				lc2,
+				lgs,
+				lgm,
+				c2,
+				t1,
+				t2,
+				d,
+				err;
+	int			sg,
+				n1,
+				n2;
+
+	if (!(t > 0.0) || !(s > 0.0) || !(K - s > 0.0) || a == 1.0 || !(nu <= CONN_MAX_NU) ||
+		!(K * nu < CONN_MAX_TERMS / 2))
+		return -1;
+	/* G(mu) and G(a-1) of one sign: between the same poles, not on one */
+	if ((mu <= 0.0 && mu == floor(mu)) || (floor(mu) != floor(a - 1.0) && !(mu > 0.0 && a > 1.0)))
+		return -1;
+	l1 = LogGammaShift(K - s, s, &abs1) + LogGammaShift(a - 1.0, -s, &abs2) - s * L;
+	lgm = lgamma_r(-mu, &sg);
+	lgs = crm_lgamma(s);
+	lc2 = (1.0 - a) * L + LogGammaShift(B, a - 1.0, &abs3) + lgm - lgs;
+	if (!isfinite(l1) || !isfinite(lc2) || sg == 0 ||
+		HypSeriesTail(s, B, 1.0 - mu, nu, &g1, &g1abs, &n1) != 0 ||
+		HypSeriesTail(K - s, a - 1.0, 1.0 + mu, nu, &g2, &g2abs, &n2) != 0)
+		return -1;
+	c2 = sg * exp(lc2);
+	t1 = exp(l1);
+	t2 = c2 * (1.0 + g2);
+	d = -expm1(l1) - t1 * g1 - t2;
+	*out = K / (a - 1.0) * d;
+	/* the rounding of l1 (absolute), of the two series, of T2's factor and of the sum */
+	err = DBL_EPSILON * ((4.0 * (abs1 + abs2) + 2.0 * fabs(s * L)) * t1 * (1.0 + fabs(g1)) +
+						 (6.0 + sqrt((double) n1)) * t1 * g1abs +
+						 (4.0 * (fabs((1.0 - a) * L) + abs3 + fabs(lgm) + fabs(lgs)) + 4.0) * fabs(t2) +
+						 (4.0 + sqrt((double) n2)) * fabs(c2) * (1.0 + g2abs) +
+						 3.0 * (fabs(expm1(l1)) + t1 * fabs(g1) + fabs(t2))) / fabs(d);
+	return *out > 0.0 && isfinite(*out) && err <= 1e-11 ? 0 : -1;
+}
+
+/* 20-point Gauss-Legendre rule on [-1, 1]: its positive nodes and their weights. */
+static const double GL20_X[10] = {0.076526521133497333755, 0.22778585114164507808,
+	0.37370608871541956067, 0.510867001950827098, 0.63605368072651502545,
+	0.74633190646015079261, 0.83911697182221882339, 0.91223442825132590587,
+	0.96397192727791379127, 0.99312859918509492479};
+static const double GL20_W[10] = {0.1527533871307258507, 0.14917298647260374679,
+	0.14209610931838205133, 0.1316886384491766269, 0.11819453196151841731,
+	0.10193011981724043504, 0.083276741576704748725, 0.06267204833410906357,
+	0.040601429800386941331, 0.017614007139152118312};
+
+/* a log p + B log(1-p) at v = logit p, without overflow. */
+static double
+LogBetaKernel(double v, double a, double B)
+{
+	double		l = log1p(exp(-fabs(v)));
+
+	/* log p = -log(1 + e^-v), log(1-p) = -log(1 + e^v) */
+	return v < 0.0 ? a * (v - l) - B * l : -a * l - B * (v + l);
+}
+
+/* The alive expectation's integrand over v = logit p: g(p) times the Beta density in v. */
+static double
+AliveIntegrand(double v, double s, double a, double B, double w, double lbeta)
+{
+	double		p = v < 0.0 ? exp(v) / (1.0 + exp(v)) : 1.0 / (1.0 + exp(-v));
+
+	return -expm1(-s * log1p(p * w)) / p * exp(LogBetaKernel(v, a, B) - lbeta);
+}
+
+/* One panel [v, v+h] of the integral above by the 20-point rule. */
+static double
+AlivePanel(double v, double h, double s, double a, double B, double w, double lbeta)
+{
+	double		mid = v + 0.5 * h,
+				sum = 0.0;
+	int			i;
+
+	for (i = 0; i < 10; i++)
+		sum += GL20_W[i] * (AliveIntegrand(mid - 0.5 * h * GL20_X[i], s, a, B, w, lbeta) +
+							AliveIntegrand(mid + 0.5 * h * GL20_X[i], s, a, B, w, lbeta));
+	return 0.5 * h * sum;
+}
+
+/*
+ * The alive expectation as the integral over p ~ Beta(a, B) of g(p) = (1 -
+ * (1+pw)^-s)/p (lambda integrated out), w = t/u, s = r+x, B = b+x+m: below
+ * p_L = QUAD_PW_LEFT/(w(s+2)), g = s w (1 - (s+1) p w/2) to 2e-15, integrated
+ * exactly (incomplete Betas); above, unit panels in v = logit p (the
+ * density is smooth there, and the panels stop once it has fallen e^-50
+ * below its peak). No 2F1 and no division by a - 1: any a, B > 0, so it
+ * serves where the series and connection formulas cancel (a near 1, a-1-s
+ * near an integer, a + b < 1). Error: each panel against its two halves;
+ * -1 above 1e-11 or beyond QUAD_MAX_PANELS panels.
+ */
+static int
+AliveExpectationQuad(const double par[4], int m, double t, double x, double T, double *out)
+{
+	double		s = par[0] + x,
+				a = par[2],
+				B = par[3] + x + m,
+				w = t / (par[1] + T);
+	double		pl = QUAD_PW_LEFT / (w * (s + 2.0)),
+				lbeta,
+				v,
+				vpk,
+				hpk,
+				left,
+				coarse = 0.0,
+				fine = 0.0;
+	int			k;
+
+	if (!(t > 0.0) || !(s > 0.0) || !(a > 0.0) || !(B > 0.0) || !isfinite(s * w) || !(pl < 0.5))
+		return -1;
+	lbeta = crm_lbeta(a, B);
+	v = log(pl) - log1p(-pl);
+	left = s * w * (exp(crm_log_betainc(a, B, pl)) -
+					0.5 * (s + 1.0) * w * a / (a + B) * exp(crm_log_betainc(a + 1.0, B, pl)));
+	/* the density's peak in v is at p = a/(a+B) */
+	vpk = fmax(v, log(a) - log(B));
+	hpk = LogBetaKernel(vpk, a, B);
+	for (k = 0; k < QUAD_MAX_PANELS; k++, v += 1.0)
+	{
+		coarse += AlivePanel(v, 1.0, s, a, B, w, lbeta);
+		fine += AlivePanel(v, 0.5, s, a, B, w, lbeta) + AlivePanel(v + 0.5, 0.5, s, a, B, w, lbeta);
+		if (v + 1.0 > vpk && LogBetaKernel(v + 1.0, a, B) < hpk - 50.0)
+			break;
+	}
+	*out = left + fine;
+	return k < QUAD_MAX_PANELS && isfinite(*out) && *out > 0.0 &&
+		fabs(fine - coarse) <= 1e-11 * *out && isfinite(left) ? 0 : -1;
+}
+
+/*
+ * Estimated relative error of AliveFromLog2F1: the rounding of log 2F1 (or
+ * its estimated error lerr) and of the log power against their difference y, and the rounding of K = a +
  * b+x+m-1, which shifts the a inside the 2F1 by about eps K against the
  * exact a - 1 outside (the bracket is O((a-1)/K): eps K / |a-1|, huge when
  * b is).
  */
 static double
-AliveRobustError(const double par[4], int m, double t, double x, double T, double lf)
+AliveRobustError(const double par[4], int m, double t, double x, double T, double lf,
+				 double lerr)
 {
 	double		lp = (par[0] + x) * log1p(t / (par[1] + T)),
 				y = lf - lp,
 				K = par[2] + par[3] + (x + m - 1.0);
 
-	return DBL_EPSILON * (4.0 * (fabs(lf) + fabs(lp)) / fabs(expm1(-y)) +
-						  fabs(K) / fabs(par[2] - 1.0));
+	return (DBL_EPSILON * 4.0 * (fabs(lf) + fabs(lp)) + lerr) / fabs(expm1(-y)) +
+		DBL_EPSILON * fabs(K) / fabs(par[2] - 1.0);
 }
 
 /*
@@ -674,18 +926,33 @@ AliveExpectation(const double par[4], int m, double t, double x, double T, doubl
 	double		u = par[1] + T;
 	double		c = a + b + (x + m - 1.0);
 	double		z = t / (u + t);
-	double		lf;
+	double		lf,
+				lerr = 0.0,		/* beyond the rounding of the fast path's positive terms */
+				err,
+				q;
 
 	if (crm_log_hyp2f1_fast(r + x, b + x + m, c, &z, 1, &lf) != 0)
 	{
 		/* r+x huge against 1/log(1+w): the connection formula, cheaply */
 		if (AliveExpectationFar(par, m, t, x, T, out) == 0)
 			return 0;
-		if (crm_log_hyp2f1(r + x, b + x + m, c, z, &lf) != 0)
-			return -1;
+		/* t >> u: the connection formula with its Gamma ratios as shifts */
+		if (AliveExpectationConnection(par, m, t, x, T, out) == 0)
+			return 0;
+		if (crm_log_hyp2f1_err(r + x, b + x + m, c, z, u / (u + t), &lf, &lerr) != 0)
+			return AliveExpectationQuad(par, m, t, x, T, out);
 	}
 	*out = AliveFromLog2F1(par, m, t, x, T, lf);
-	return isfinite(*out) && AliveRobustError(par, m, t, x, T, lf) <= ROBUST_MAX_ERR ? 0 : -1;
+	err = AliveRobustError(par, m, t, x, T, lf, lerr);
+	if (isfinite(*out) && err <= QUAD_ABOVE_ERR)
+		return 0;
+	/* the 2F1 or the difference taken from it lost digits: integrate instead */
+	if (AliveExpectationQuad(par, m, t, x, T, &q) == 0)
+	{
+		*out = q;
+		return 0;
+	}
+	return isfinite(*out) && err <= ROBUST_MAX_ERR ? 0 : -1;
 }
 
 /*

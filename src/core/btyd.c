@@ -1334,7 +1334,8 @@ crm_status
 crm_sbg_derl(const double par[2], double d, double n, double *out, char *msg, size_t msglen)
 {
 	crm_status	st;
-	double		lf;
+	double		lf,
+				lerr;
 	int			rc;
 
 	*out = 0.0;
@@ -1350,7 +1351,9 @@ crm_sbg_derl(const double par[2], double d, double n, double *out, char *msg, si
 		SetMsg(msg, msglen, "n = %g is invalid: the number of renewals must be a whole number >= 0", n);
 		return CRM_ERR_INPUT;
 	}
-	rc = crm_log_hyp2f1(1.0, par[1] + n + 1.0, par[0] + par[1] + n + 1.0, 1.0 / (1.0 + d), &lf);
+	/* 1 - z = d/(1+d) exactly as known: F ~ (1-z)^(alpha-1) magnifies a rounded z for d small */
+	rc = crm_log_hyp2f1_err(1.0, par[1] + n + 1.0, par[0] + par[1] + n + 1.0, 1.0 / (1.0 + d),
+							d / (1.0 + d), &lf, &lerr);
 	if (rc == 0)
 		*out = (par[1] + n) / (par[0] + par[1] + n) * exp(lf);
 	return NumericResult(rc, out, "DERL", msg, msglen);

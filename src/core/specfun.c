@@ -657,6 +657,16 @@ HypAddRep(HypRep *list, int n, double pref, double a, double b, double c,
 int
 crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 {
+	double		err;
+
+	return crm_log_hyp2f1_err(a, b, c, z, 1.0 - z, logval, &err);
+}
+
+/* log 2F1(a, b; c; z) given 1 - z, and its estimated absolute error (see specfun.h). */
+int
+crm_log_hyp2f1_err(double a, double b, double c, double z, double omz, double *logval,
+				   double *logerr)
+{
 	HypRep		reps[8];
 	int			nrep = 0;
 	int			i;
@@ -664,17 +674,19 @@ crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 	double		best_err = INFINITY;
 
 	if (!isfinite(a) || !isfinite(b) || !isfinite(c) || isnan(z) ||
-		!(c > 0.0) || !(z < 1.0) || z == -INFINITY)
+		!(c > 0.0) || !(z < 1.0) || z == -INFINITY || !(omz > 0.0))
 		return -1;
 	if (z == 0.0 || a == 0.0 || b == 0.0)
 	{
 		*logval = 0.0;
+		*logerr = 0.0;
 		return 0;
 	}
 	if (z > 0.0)
 	{
-		nrep = HypAddRep(reps, nrep, 0.0, a, b, c, z, 1.0 - z);
-		nrep = HypAddRep(reps, nrep, (c - a - b) * log1p(-z), c - a, c - b, c, z, 1.0 - z);
+		/* 1 - z as given: near z = 1, F ~ (1-z)^(c-a-b) magnifies a rounded z */
+		nrep = HypAddRep(reps, nrep, 0.0, a, b, c, z, omz);
+		nrep = HypAddRep(reps, nrep, (c - a - b) * log(omz), c - a, c - b, c, z, omz);
 	}
 	else
 	{
@@ -714,6 +726,7 @@ crm_log_hyp2f1(double a, double b, double c, double z, double *logval)
 	if (best.sign != 1 || !(best_err < HYP_WORST_ERR) || !isfinite(best.l))
 		return -1;
 	*logval = best.l;
+	*logerr = best_err;
 	return 0;
 }
 

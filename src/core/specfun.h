@@ -62,6 +62,14 @@ double		crm_exprel(double x);
  */
 int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
 
+/*
+ * The same given omz = 1 - z as the caller knows it (near z = 1 a rounded z
+ * loses digits: F ~ (1-z)^(c-a-b)), with *logerr the estimated absolute
+ * error of *logval.
+ */
+int			crm_log_hyp2f1_err(double a, double b, double c, double z, double omz,
+							   double *logval, double *logerr);
+
 /* Terms summed by crm_log_hyp2f1's series so far: its cost, for the tests. */
 extern long crm_hyp2f1_terms;
 

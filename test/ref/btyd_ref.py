@@ -54,3 +54,63 @@ print("gg_ll", mp.nstr(gg_ll(6.25, 3.74, 15.44, 3, 25.5), 20))
 print("gg_ll x=1e5", mp.nstr(gg_ll(6.25, 3.74, 15.44, 100000, 40.0), 20))
 print("sbg derl n=0", mp.nstr(sbg_derl(0.704, 1.182, 0.1, 0), 20))
 print("sbg derl n=4", mp.nstr(sbg_derl(0.668, 3.806, 0.1, 4), 20))
+
+# sBG DERL with a tiny discount rate (test_sbg.c): z = 1/(1+d) near 1
+for al, be, n, d in [(0.7, 1.3, 2, 1e-9), (0.7, 1.3, 2, 1e-6), (3.5, 1.3, 0, 1e-9)]:
+    al, be, d = mpf(al), mpf(be), mpf(float(d))
+    print("sbg_derl", al, be, n, d, mp.nstr((be + n) / (al + be + n) * hyp2f1(1, be + n + 1, al + be + n + 1, 1 / (1 + d)), 20))
+
+# --- BG/NBD alive expectation without the direct 2F1 (TestAliveHard) ---
+# E_p[(1 - (1+p w)^-s) / p], p ~ Beta(a, B), s = r+x, B = b+x+m, w = t/(alpha+T):
+# by the 1-z connection formula (A&S 15.3.6) at 80 digits where its series are
+# short (K u/(u+t) < 40) and a-1-s is not an integer, else by quadrature over
+# log p (30 digits); where the direct 2F1 answers within 20 s it must agree.
+def bg_alive_conn(s, a, B, u, t):
+    with mp.workdps(80):
+        K = a + B - 1; nu = u / (u + t); L = log(1 + t / u); mu = a - 1 - s
+        l1 = loggamma(K) - loggamma(K - s) + log(gamma(mu) / gamma(a - 1)) - s * L
+        g1 = hyp2f1(s, B, 1 - mu, nu) - 1
+        t2 = exp((1 - a) * L + loggamma(K) - loggamma(B)) * gamma(-mu) / gamma(s) * hyp2f1(K - s, a - 1, a - s, nu)
+        return mp.re(K / (a - 1) * (-mp.expm1(l1) - exp(l1) * g1 - t2))
+
+def bg_alive_quad(s, a, B, u, t):
+    with mp.workdps(30):
+        w = t / u; lB = log(beta(a, B))
+        f = lambda v: -mp.expm1(-s * mp.log1p(exp(v) * w)) * exp((a - 1) * v + (B - 1) * mp.log1p(-exp(v)) - lB)
+        c = -log(B / a)
+        pts = sorted(set([mpf(k) for k in range(-1200, 0, 25)] + [c + k for k in range(-40, 8)] + [mpf(0)]))
+        return quad(f, [p for p in pts if p <= 0])
+
+def bg_cond_hard(r, al, a, b, t, x, tx, T, m=0):
+    r, al, a, b, t, x, tx, T = [mpf(float(v)) for v in (r, al, a, b, t, x, tx, T)]
+    s = r + x; B = b + x + m; u = al + T; K = a + B - 1; mu = a - 1 - s
+    if K > s and a != 1 and K * u / (u + t) < 40 and abs(mu - mp.nint(mu)) > 1e-6:
+        e = bg_alive_conn(s, a, B, u, t)
+    else:
+        e = bg_alive_quad(s, a, B, u, t)
+    den = 1
+    if x + m > 0:
+        den += a / (b + x + m - 1) * ((al + T) / (al + tx)) ** (r + x)
+    return e / den
+
+HARD = [(1e-8, 3.4e-9, 0.034, 3.4e5, 2.45, 0, 0, 1e-5, 0), (1e-8, 3.4e-9, 0.034, 3.4e5, 2.45, 0, 0, 1e-5, 1)]
+for s_ in (1e-12, 1e-4):
+    for a_ in (0.5, 1.002, 3.0):
+        for b_ in (100.0, 1e8):
+            for w_ in (100.0, 1e8):
+                HARD.append((s_, 1.0, a_, b_, w_ * 1.5, 0, 0, 0.5, 0))
+for s_ in (1e-12, 0.3):
+    HARD.append((s_, 1.0, 1.0, 100.0, 150.0, 0, 0, 0.5, 0))
+    HARD.append((s_, 1.0, 1.0, 1e8, 1.5e8, 0, 0, 0.5, 0))
+for a_ in (0.9, 2.0):
+    for b_ in (1e4, 1e10):
+        for t_ in (1e3, 1e7):
+            HARD.append((1e-6, 1e-3, a_, b_, t_, 3, 20.0, 30.0, 1))
+for t_ in (1.0, 39.0, 1000.0):
+    HARD.append((1.2, 3.1, 0.3, 0.4, t_, 0, 0, 0, 0))
+for b_ in (10.0, 1e6):
+    for t_ in (100.0, 1e5):
+        HARD.append((0.5, 2.0, 1.5, b_, t_, 2, 10.0, 20.0, 0))
+for h in HARD:
+    v = bg_cond_hard(*h)
+    print("{%s, %s}," % (", ".join(repr(float(q)) for q in h), mp.nstr(v, 20)))
