@@ -2161,6 +2161,11 @@ TestHugeB(void)
 		{80, 8, 1e-3, 1e6, 100, 0, 0, 0, 999.99949392305225},
 		{8e11, 8, 1e-3, 1e12, 35840, 0, 0, 0, 3558336600766611.6},
 		{8e11, 8, 1e-3, 1e16, 35840, 0, 0, 0, 3583423178791589.5},
+		/* these b failed before the quadrature path (test/ref/btyd_ref.py, bg_cond_hard) */
+		{8e11, 8, 1e-3, 1e13, 35840, 0, 0, 0, 3566479919132020.218},
+		{8e11, 8, 1e-3, 1e14, 35840, 0, 0, 0, 3574311586295542.9156},
+		{8e11, 8, 1e-3, 1e15, 35840, 0, 0, 0, 3580606447170595.53},
+		{8e11, 8, 1e-3, 1e17, 35840, 0, 0, 0, 3583936529284347.832},
 	};
 	double		v,
 				pa,
@@ -2185,12 +2190,12 @@ TestHugeB(void)
 					1e-13, 0);
 		CHECK(crm_bgnbd_expected(z, 0, 100, &v) == 0);
 		CHECK_CLOSE(v, SmallPLimit(80, 100 / 8.0, 1e-3, bs[i]), 1e-13, 0);
-		/* huge rate: accurate or a failure, never garbage */
-		if (crm_bgnbd_expected(hz, 0, 35840, &v) == 0 && bs[i] >= 1e20)
+		/* huge rate: an answer at every b (the table below checks b = 1e12 .. 1e17) */
+		CHECK(crm_bgnbd_expected(hz, 0, 35840, &v) == 0);
+		if (bs[i] >= 1e20)
 			CHECK_CLOSE(v, SmallPLimit(8e11, 35840 / 8.0, 1e-3, bs[i]), 1e-13, 0);
-		else if (crm_bgnbd_expected(hz, 0, 35840, &v) == 0)
+		else
 			CHECK(v > 3.5e15 && v < 3.6e15);
-		CHECK(bs[i] < 1e20 || crm_bgnbd_expected(hz, 0, 35840, &v) == 0);
 		/* a heavy, recent buyer: P(alive) about 1 */
 		for (k = 0; k < 2; k++)
 		{
@@ -2319,6 +2324,40 @@ TestAliveHard(void)
 	printf("hard alive expectations: worst %.2g\n", worst);
 }
 
+/*
+ * Horizons so short that t/(alpha+T) is subnormal (a fuzz finding: t =
+ * 1.1e-309 gave 1.6e-7 above the bound (r+x) t/(alpha+T)): E[Y(t)] is then
+ * P(alive) (r+x) t/(alpha+T) to (s w)^2, computed here in long double.
+ */
+static void
+TestTinyHorizon(void)
+{
+	static const double ts[] = {1.1366258254726385e-309, 3e-320, 1e-300, 1e-200, 1e-20};
+	double		par[4] = {0.097275223255154586, 7.8823529411764705e-10, 7.8823529411764705e-10,
+		7861890.9050436579};
+	double		q[4] = {0.243, 4.414, 0.793, 2.426};
+	int			i,
+				m;
+
+	for (m = 0; m < 2; m++)
+		for (i = 0; i < (int) (sizeof(ts) / sizeof(ts[0])); i++)
+		{
+			double		got,
+						pa;
+			long double want;
+
+			CHECK(crm_bgnbd_conditional(par, m, ts[i], 2, 30, 38.000000043483055, &got) == 0);
+			CHECK(crm_bgnbd_p_alive(par, m, 2, 30, 38.000000043483055, &pa) == 0);
+			want = pa * (par[0] + 2.0L) * ts[i] / (par[1] + 38.000000043483055L);
+			/* a subnormal result is exact only to its last place */
+			CHECK_CLOSE(got, (double) want, 1e-13, 4.95e-324);
+			CHECK(crm_bgnbd_expected(q, m, ts[i], &got) == 0);
+			pa = m ? 1.0 / (1.0 + q[2] / q[3]) : 1.0;
+			want = pa * (long double) q[0] * ts[i] / q[1];
+			CHECK_CLOSE(got, (double) want, 1e-13, 4.95e-324);
+		}
+}
+
 int
 main(void)
 {
@@ -2348,5 +2387,6 @@ main(void)
 	TestRunoffRateProbN();
 	TestTinyAHugeR();
 	TestAliveHard();
+	TestTinyHorizon();
 	return UNIT_DONE("bgnbd");
 }

@@ -1319,6 +1319,36 @@ TestCdnow(void)
 	cdnow_free(&d);
 }
 
+/*
+ * Horizons so short that t/(beta+T) is subnormal (a fuzz finding: t =
+ * 1.1e-309 with beta = 7.9e6 gave 7.5e-9 above the bound): E[Y(t)] is then
+ * P(alive) (r+x) t/(alpha+T) to t/(beta+T), and E[X(t)] r t/alpha.
+ */
+static void
+TestTinyHorizon(void)
+{
+	static const double ts[] = {1.1366258254726385e-309, 3e-320, 1e-300, 1e-200, 1e-20};
+	double		par[4] = {0.097275223255154586, 7.8823529411764705e-10, 7.8823529411764705e-10,
+		7861890.9050436579};
+	int			i;
+
+	for (i = 0; i < (int) (sizeof(ts) / sizeof(ts[0])); i++)
+	{
+		double		got,
+					pa;
+		long double want;
+
+		CHECK(crm_pnbd_conditional(par, ts[i], 2, 30, 38.000000043483055, &got) == 0);
+		CHECK(crm_pnbd_p_alive(par, 2, 30, 38.000000043483055, &pa) == 0);
+		want = pa * (par[0] + 2.0L) * ts[i] / (par[1] + 38.000000043483055L);
+		/* a subnormal result is exact only to its last place */
+		CHECK_CLOSE(got, (double) want, 1e-13, 4.95e-324);
+		CHECK(crm_pnbd_expected(par, ts[i], &got) == 0);
+		want = (long double) par[0] * ts[i] / par[1];
+		CHECK_CLOSE(got, (double) want, 1e-13, 4.95e-324);
+	}
+}
+
 int
 main(void)
 {
@@ -1338,5 +1368,6 @@ main(void)
 	TestSimulation();
 	TestRecover();
 	TestCdnow();
+	TestTinyHorizon();
 	return UNIT_DONE("pnbd");
 }

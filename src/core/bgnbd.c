@@ -54,6 +54,8 @@
 #define QUAD_MAX_PANELS 4000
 /* Estimated error of the robust 2F1 path above which the quadrature is preferred. */
 #define QUAD_ABOVE_ERR 1e-9
+/* t/u below which (times s+2) the alive expectation is s w (1 - (s+1) a w / (2 (a+B))). */
+#define TINY_T 1e-10
 /* Largest u/(u+t), most terms, for the connection form (AliveExpectationConnection). */
 #define CONN_MAX_NU 0.5
 #define CONN_MAX_TERMS 20000
@@ -1122,6 +1124,19 @@ ConditionalBlock(const double par[4], int modified, const double *t, int n, doub
 	{
 		if (tt[k] == 0.0)
 			e[k] = 0.0;
+		else if (tt[k] < TINY_T * (par[1] + T) / (par[0] + x + 2.0))
+		{
+			/*
+			 * the small-p series' first two terms, to (s w)^2 < 1e-20; s w from
+			 * logs where it is subnormal (digits lost)
+			 */
+			double		B = par[3] + x + modified,
+						sw = (par[0] + x) / (par[1] + T) * tt[k];
+
+			if (sw < DBL_MIN)
+				sw = exp(log(par[0] + x) + log(tt[k]) - log(par[1] + T));
+			e[k] = sw * (1.0 - 0.5 * (par[0] + x + 1.0) * par[2] / (par[2] + B) * (tt[k] / (par[1] + T)));
+		}
 		else if (!isfinite(e[k]) &&
 				 AliveExpectationSmallP(par, modified, tt[k], x, T, &e[k]) != 0 &&
 				 AliveExpectationStable(par, modified, tt[k], x, T, &e[k]) != 0)

@@ -1241,7 +1241,8 @@ fail:
 
 /*
  * log of (1 - (b/(b+t))^(s-1)) / (s-1) = log(L exprel(-(s-1) L)), L = log1p(t/b);
- * the s = 1 limit is log(L).
+ * the s = 1 limit is log(L). For t/b < 1e-10, log L = log t - log b - t/(2b):
+ * t/b itself may be subnormal, with digits lost (3.5e-8 at t = 1e-309, b = 8e6).
  */
 static double
 LogPowerDiff(double s, double b, double t)
@@ -1249,6 +1250,14 @@ LogPowerDiff(double s, double b, double t)
 	double		L = log1p(t / b);
 	double		v = (1.0 - s) * L;	/* the bracket is (e^v - 1) / v times L */
 
+	if (t < 1e-10 * b)
+	{
+		double		lL = log(t) - log(b) - 0.5 * (t / b);
+
+		if (v == 0.0)
+			return lL;
+		return (v > 0.0 ? v + log(-expm1(-v) / v) : log(expm1(v) / v)) + lL;
+	}
 	if (v == 0.0)
 		return log(L);
 	if (v > 0.0)

@@ -79,7 +79,9 @@ def bg_alive_quad(s, a, B, u, t):
         f = lambda v: -mp.expm1(-s * mp.log1p(exp(v) * w)) * exp((a - 1) * v + (B - 1) * mp.log1p(-exp(v)) - lB)
         c = -log(B / a)
         pts = sorted(set([mpf(k) for k in range(-1200, 0, 25)] + [c + k for k in range(-40, 8)] + [mpf(0)]))
-        return quad(f, [p for p in pts if p <= 0])
+        # below p = e^-1200, (1 - (1+pw)^-s)/p = s w (a tiny leaves mass there)
+        tail = s * w * betainc(a, B, 0, exp(mpf(-1200)), regularized=True)
+        return quad(f, [p for p in pts if p <= 0 and p >= -1200]) + tail
 
 def bg_cond_hard(r, al, a, b, t, x, tx, T, m=0):
     r, al, a, b, t, x, tx, T = [mpf(float(v)) for v in (r, al, a, b, t, x, tx, T)]
@@ -111,6 +113,8 @@ for t_ in (1.0, 39.0, 1000.0):
 for b_ in (10.0, 1e6):
     for t_ in (100.0, 1e5):
         HARD.append((0.5, 2.0, 1.5, b_, t_, 2, 10.0, 20.0, 0))
+for b_ in (1e13, 1e14, 1e15, 1e17):
+    print("TestHugeB", b_, mp.nstr(bg_cond_hard(8e11, 8, 1e-3, b_, 35840, 0, 0, 0, 0), 20))
 for h in HARD:
     v = bg_cond_hard(*h)
     print("{%s, %s}," % (", ".join(repr(float(q)) for q in h), mp.nstr(v, 20)))

@@ -62,6 +62,11 @@ SEEDS = {
     'sbg-runoff': btyd(5, 4, 0.3, 0, 7, 1000, (3e11, 7e11, 0, 0)),
     # alpha and beta far apart (Pareto/NBD quadrature path)
     'pnbd-far-apart': btyd(3, 3, 0.5, 60, 39, 0.003, (2.0, 1e-3, 0.6, 1e4)),
+    # r tiny with b huge and t >> alpha + T (2F1 formulas cancel; was 10% above the bound)
+    'bgnbd-tiny-r': btyd(1, 0, 0, 1e-5, 2.45, 0.003, (1e-8, 3.4e-9, 0.034, 3.4e5)),
+    'mbgnbd-tiny-r': btyd(2, 0, 0, 1e-5, 2.45, 0.003, (1e-8, 3.4e-9, 0.034, 3.4e5)),
+    # a + b < 1: a new customer's 2F1 has c < 0 (E[X(t)] failed)
+    'bgnbd-ab-below-1': btyd(1, 0, 0, 1, 39, 0.003, (1.2, 3.1, 0.3, 0.4)),
     # upper incomplete gamma at s about -1e11, x = 1e9 (DERT with s, beta huge)
     'specfun-gamma-huge': specfun(23, -1, 1e9, 1.0, 0.5),
 }
