@@ -289,8 +289,9 @@ crm_lpoch(double z, double n)
 }
 
 /*
- * log B(a, b + n) - log B(a, b) = lpoch(b, n) - lpoch(a + b, n) for a, b > 0,
- * n >= 0, to an absolute error of a few eps n. For 10 <= b, n <= b: n log(b /
+ * log B(a, b + n) - log B(a, b) = lpoch(b, n) - lpoch(a + b, n) = lpoch(b, a)
+ * - lpoch(b + n, a) for a, b > 0, n >= 0, to an absolute error of a few eps
+ * min(n, a) log(a + b + n). For 10 <= b, n <= b: n log(b /
  * (a + b)) as -n log1p(a / b) and the rest by Stirling, so b huge (alone or
  * with a) loses nothing; a difference of two log Betas would lose eps (a + b).
  */
@@ -300,7 +301,12 @@ crm_lbeta_ratio(double a, double b, double n)
 	if (n == 0.0)
 		return 0.0;
 	if (b < 10.0 || n > b)
-		return (a < 10.0) ? crm_lbeta(a, b + n) - crm_lbeta(a, b) : crm_lpoch(b, n) - crm_lpoch(a + b, n);
+	{
+		if (a < 10.0)
+			return crm_lbeta(a, b + n) - crm_lbeta(a, b);
+		/* shift by the smaller of n and a: each lpoch rounds to eps times about shift log(z) */
+		return n <= a ? crm_lpoch(b, n) - crm_lpoch(a + b, n) : crm_lpoch(b, a) - crm_lpoch(b + n, a);
+	}
 	return -n * log1p(a / b) +
 		(((b + n - 0.5) * log1p(n / b) - n) - ((a + b + n - 0.5) * log1p(n / (a + b)) - n)) +
 		(LogGammaCorrection(b + n) - LogGammaCorrection(b)) -

@@ -274,3 +274,11 @@ table("ref_upper_gamma_neg", 4, rows,
       "s, x, log Gamma(s, x), log(x^-s e^x Gamma(s, x)) for s <= -999.5, x <= 1e-3 (50 digits)")
 
 print("\n".join(out))
+
+# --- crm_lbeta_ratio with n far above a >= 10 (test_specfun.c, literal rows) ---
+for a, b, n in [(2869900.5210521556, 5.0849165972541362e-05, 1e9), (50.0, 3.0, 1e12), (1e4, 2.0, 1e7),
+                (20.0, 0.5, 1e15), (12.0, 11.0, 1e6), (1e6, 5.0, 2e6)]:
+    with mp.workdps(60):
+        A, B, N = mp.mpf(a), mp.mpf(b), mp.mpf(n)
+        v = mp.loggamma(B + N) - mp.loggamma(A + B + N) + mp.loggamma(A + B) - mp.loggamma(B)
+        print('{%r, %r, %r, %s},' % (a, b, n, mp.nstr(v, 20)))
