@@ -402,8 +402,10 @@ SignedLogAdd(SignedLog x, SignedLog y, double *cancel)
 
 /* --- Gauss hypergeometric function ------------------------------------ */
 
+#ifdef CRM_CORE_COUNTERS
 /* Terms summed by crm_log_hyp2f1's series so far (see specfun.h). */
 long		crm_hyp2f1_terms = 0;
+#endif
 
 /* Index of the largest series term, roughly (terms grow while the ratio exceeds 1). */
 static double
@@ -494,7 +496,9 @@ HypSeries(double a, double b, double c, double u, SignedLog *out, double *err)
 				break;
 		}
 	}
+#ifdef CRM_CORE_COUNTERS
 	crm_hyp2f1_terms += n;
+#endif
 	if (n >= HYP_MAX_TERMS || sum == 0.0 || !isfinite(sum))
 		return -1;
 	out->sign = sum > 0.0 ? 1 : -1;

@@ -70,8 +70,10 @@ int			crm_log_hyp2f1(double a, double b, double c, double z, double *logval);
 int			crm_log_hyp2f1_err(double a, double b, double c, double z, double omz,
 							   double *logval, double *logerr);
 
-/* Terms summed by crm_log_hyp2f1's series so far: its cost, for the tests. */
+#ifdef CRM_CORE_COUNTERS
+/* Terms summed by crm_log_hyp2f1's series so far: its cost, for the unit tests only. */
 extern long crm_hyp2f1_terms;
+#endif
 
 /*
  * Fast path: log 2F1(a, b; c; z[k]) for k < n from one shared power series,
