@@ -6,7 +6,8 @@
  *	  BTYD functions (validating first, as the PostgreSQL glue does). Any
  *	  call that reports success with a non-finite value, or with one outside
  *	  its bounds (a probability in [0, 1]; expected purchases at most the
- *	  no-dropout mean), aborts. A third
+ *	  no-dropout mean), or breaking an identity (P(X(t) = n) sums to 1 with
+ *	  mean E[X(t)]; P(alive) monotone in tx and T, E[Y(t)] in t), aborts. A third
  *	  target feeds purchases to the summary accumulator (summary.h) and
  *	  aborts when it disagrees with a brute force; a fourth compresses
  *	  thousands of RFM patterns and aborts when they differ from qsort's.
@@ -15,6 +16,7 @@
  *
  *-------------------------------------------------------------------------
  */
+#include <float.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -88,12 +90,16 @@ MustBeFinite(double v)
 		__builtin_trap();
 }
 
-/* Aborts unless lo <= v <= hi, up to rounding (1e-9 relative). */
+/*
+ * Aborts unless lo <= v <= hi, up to rounding: 1e-9 relative, and DBL_MIN
+ * absolute (below it precision is absolute: E[Y(t)] at t = 3.5e-310 is
+ * 3.2e-321 against a bound of 2.2e-321, a fuzz finding).
+ */
 static void
 MustBeWithin(double v, double lo, double hi)
 {
 	MustBeFinite(v);
-	if (v < lo - 1e-9 * fabs(lo) || v > hi + 1e-9 * fabs(hi))
+	if (v < lo - 1e-9 * fabs(lo) - DBL_MIN || v > hi + 1e-9 * fabs(hi) + DBL_MIN)
 		__builtin_trap();
 }
 
@@ -161,6 +167,132 @@ MustBeWithinInDomain(double v, double lo, double hi, int in_domain)
 		MustBeFinite(v);
 }
 
+/*
+ * Relative accuracy of E[Y(t) | x, tx, T]: BG/NBD and MBG/NBD accept an
+ * estimated error up to 1e-7 (ROBUST_MAX_ERR in bgnbd.c), Pareto/NBD is
+ * within about 1e-11 (test_pnbd.c), here given the harness's 1e-9.
+ */
+static double
+ExpectRelErr(crm_model_kind kind)
+{
+	return kind == CRM_PNBD ? 1e-9 : 1e-7;
+}
+
+/* Aborts unless lo <= hi up to rel (relative to the larger) and DBL_MIN: a monotonicity. */
+static void
+MustBeOrdered(double lo, double hi, double rel)
+{
+	MustBeFinite(lo);
+	MustBeFinite(hi);
+	if (lo > hi + rel * fmax(fabs(lo), fabs(hi)) + DBL_MIN)
+		__builtin_trap();
+}
+
+/*
+ * Sum over n of P(X(t) = n) is 1 and of n P(X(t) = n) is E[X(t)], in the
+ * fit domain of T = t. X(t) is at most the no-dropout count, negative
+ * binomial NB(r, z), z = t / (alpha + t) (same lambda, purchases stopped by
+ * dropout), so the tails beyond N of both sums are at most NB's: its term
+ * at N times q / (1 - q) and (N q / (1 - q) + q / (1 - q)^2), q the
+ * largest later term ratio z max(1, (r + N) / (N + 1)) (falling in N for
+ * r >= 1, rising to z for r < 1). Summed until those are negligible
+ * (1e-10, 1e-8 E), at most FUZZ_PROB_TERMS terms, else
+ * skipped (heavy tails: r small with t / alpha huge, or E large). Allowed:
+ * the tail bounds plus 1e-9 for the sum (each P(n) is accurate to about
+ * 1e-11 relative, the suites check 1e-10 and 1e-13) and, for the mean,
+ * the expectation's own relative accuracy (ExpectRelErr) plus 1e-9.
+ */
+#define FUZZ_PROB_TERMS 400
+
+static void
+CheckProbSums(crm_model_kind kind, const double *par, double t)
+{
+	double		r = par[0],
+				lz = log(t) - log(par[1] + t),
+				lnb = -r * log1p(t / par[1]),	/* log NB(0) */
+				e,
+				sum = 0.0,
+				mean = 0.0,
+				tail = 1.0,
+				tailmean = 1.0;
+	char		msg[256];
+	int			n;
+
+	if (!(t > 0.0) || !InFitDomain(kind, par, t) ||
+		crm_expected_purchases(kind, par, t, &e, msg, sizeof(msg)) != CRM_OK)
+		return;
+	for (n = 0; n < FUZZ_PROB_TERMS; n++)
+	{
+		double		p,
+					q;
+
+		if (crm_prob_n_purchases(kind, par, (double) n, t, &p, msg, sizeof(msg)) != CRM_OK)
+			return;
+		sum += p;
+		mean += n * p;
+		/* NB tail beyond n: ratios of later terms are at most q */
+		q = exp(lz) * fmax(1.0, (r + n) / (n + 1.0));
+		/* 1 - q from a rounded q: used where it is at least 1e-3 */
+		if (q < 0.999)
+		{
+			tail = exp(lnb) * q / (1.0 - q);
+			tailmean = exp(lnb) * (n * q / (1.0 - q) + q / ((1.0 - q) * (1.0 - q)));
+			if (tail <= 1e-10 && tailmean <= 1e-8 * e)
+				break;
+		}
+		lnb += log((r + n) / (n + 1.0)) + lz;
+	}
+	if (n == FUZZ_PROB_TERMS)
+		return;
+	if (fabs(sum - 1.0) > 1e-9 + tail ||
+		fabs(mean - e) > (ExpectRelErr(kind) + 1e-9) * e + tailmean)
+		__builtin_trap();
+}
+
+/*
+ * P(alive | x, tx, T) is non-decreasing in tx and non-increasing in T,
+ * E[Y(t) | x, tx, T] non-decreasing in t, in the fit domain. P(alive) =
+ * A / (A + D) with A (alive at T) and D (dropped since tx) the mixed
+ * likelihoods: for given rates D falls with tx and A does not depend on
+ * it; in T, (M)BG/NBD's D is constant and A falls (BG/NBD, x = 0: D = 0, 1
+ * throughout), and for Pareto/NBD d/dT (A / (A + D)) has the sign of
+ * -(D E[lambda] + (A + D) E[mu]), expectations under the alive part.
+ * Every model: E[Y(t)] counts purchases in (T, T + t]. Second points:
+ * tx' = u T, T' = T (1 + 4 u), t' = u t. Allowed: P(alive) is accurate to
+ * about 1e-11 relative (its 1 / (1 + e^d), the suites' Pareto/NBD 2F1
+ * ratio), given 1e-9; the expectations twice ExpectRelErr.
+ */
+static void
+CheckMonotone(crm_model_kind kind, const double *par, double t, double x, double tx,
+			  double T, double u)
+{
+	double		p1,
+				p2,
+				e1,
+				e2,
+				T2 = T * (1.0 + 4.0 * u),
+				tx2 = u * T;
+	char		msg[256];
+
+	if (!InFitDomain(kind, par, T))
+		return;
+	if (x > 0 && crm_p_alive(kind, par, x, tx, T, &p1, msg, sizeof(msg)) == CRM_OK &&
+		crm_p_alive(kind, par, x, tx2, T, &p2, msg, sizeof(msg)) == CRM_OK)
+	{
+		if (tx2 < tx)
+			MustBeOrdered(p2, p1, 1e-9);
+		else
+			MustBeOrdered(p1, p2, 1e-9);
+	}
+	if (isfinite(T2) && InFitDomain(kind, par, T2) &&
+		crm_p_alive(kind, par, x, tx, T, &p1, msg, sizeof(msg)) == CRM_OK &&
+		crm_p_alive(kind, par, x, tx, T2, &p2, msg, sizeof(msg)) == CRM_OK)
+		MustBeOrdered(p2, p1, 1e-9);
+	if (crm_conditional_expected(kind, par, t, x, tx, T, &e1, msg, sizeof(msg)) == CRM_OK &&
+		crm_conditional_expected(kind, par, u * t, x, tx, T, &e2, msg, sizeof(msg)) == CRM_OK)
+		MustBeOrdered(e2, e1, 2.0 * ExpectRelErr(kind));
+}
+
 /* The BTYD public functions on validated parameters and data. */
 static void
 FuzzBtyd(FuzzInput *in)
@@ -174,11 +306,14 @@ FuzzBtyd(FuzzInput *in)
 	double		t = NextDouble(in);
 	double		m = NextDouble(in);
 	double		out;
+	double		u;
 	char		msg[256];
 	int			i;
 
 	for (i = 0; i < CRM_MAX_PARAMS; i++)
 		par[i] = NextDouble(in);
+	/* a fraction in [0, 1) for the second points of the identities (0.5 when absent) */
+	u = fmod((double) (NextWord(in) >> 11) * 0x1.0p-53 + 0.5, 1.0);
 	if (crm_check_params(kind, par, msg, sizeof(msg)) != CRM_OK)
 		return;
 	if (kind == CRM_GG)
@@ -225,6 +360,7 @@ FuzzBtyd(FuzzInput *in)
 		MustBeWithinInDomain(out, 0.0, par[0] / par[1] * t, InFitDomain(kind, par, t));
 	if (crm_prob_n_purchases(kind, par, x, t, &out, msg, sizeof(msg)) == CRM_OK)
 		MustBeWithin(out, 0.0, 1.0);
+	CheckProbSums(kind, par, t);
 	if (crm_check_rfm(x, tx, T, msg, sizeof(msg)) != CRM_OK)
 		return;
 	switch (kind)
@@ -275,6 +411,7 @@ FuzzBtyd(FuzzInput *in)
 		if (out < 0.0 || out > 1.0)
 			__builtin_trap();
 	}
+	CheckMonotone(kind, par, t, x, tx, T, u);
 	if (crm_clv(kind, par, fabs(m), x, tx, T, fmod(fabs(t), 1000.0), 1.0 + fabs(fmod(t, 5.0)), 0.01,
 				&out, msg, sizeof(msg)) == CRM_OK)
 		MustBeFinite(out);
