@@ -2358,6 +2358,58 @@ TestTinyHorizon(void)
 		}
 }
 
+/*
+ * r tiny (a fuzz finding of the identity oracles: MBG/NBD, r = 6.2e-11):
+ * P(X(t) = n) was 4e-7 to 1.1e-6 too high, as I_z(n, r) = O(r) came as 1
+ * minus its complement. Against mpmath (log I_z at 50 digits; P(1), P(2) from
+ * P(n) = NB(n) P(G >= n) + P(NB > n) P(G = n), X = min(N, G), agreeing with
+ * the 2F1 formula to 30 digits), and the identities sum P(n) = 1 and sum n
+ * P(n) = E[X(t)] within 1e-13.
+ */
+static void
+TestTinyRProbN(void)
+{
+	static const double inc[][4] = {
+		{1.0, 6.23533971449908e-11, 0.9245283018867925, -22.54886532156450898},
+		{2.0, 6.23533971449908e-11, 0.9245283018867925, -22.991705137581100175},
+		{5.0, 1e-09, 0.99, -19.78265790698788505},
+		{1.0, 0.001, 0.7, -6.7227304461239971431},
+		{3.0, 1e-14, 0.5, -34.922276794706011663},
+	};
+	double		par[4] = {6.2353397144990802e-11, 4, 0.049882352941152702, 2.3764705882340502};
+	double		v,
+				e,
+				sum,
+				mean;
+	int			i,
+				m,
+				n;
+
+	for (i = 0; i < (int) (sizeof(inc) / sizeof(inc[0])); i++)
+		CHECK_CLOSE(crm_log_betainc(inc[i][0], inc[i][1], inc[i][2]), inc[i][3], 1e-14, 0);
+	CHECK(crm_bgnbd_prob_n(par, 1, 1, 49, &v) == 0);
+	CHECK_CLOSE(v, 5.7937774131063862e-11, 1e-13, 0);
+	CHECK(crm_bgnbd_prob_n(par, 1, 2, 49, &v) == 0);
+	CHECK_CLOSE(v, 2.6556158161508020e-11, 1e-13, 0);
+	CHECK(crm_bgnbd_expected(par, 1, 49, &e) == 0);
+	CHECK_CLOSE(e, 7.1766356698124138e-10, 1e-13, 0);
+	for (m = 0; m < 2; m++)
+	{
+		CHECK(crm_bgnbd_expected(par, m, 49, &e) == 0);
+		sum = 0.0;
+		mean = 0.0;
+		/* the tail beyond 3000 is below (49/53)^3000 */
+		for (n = 0; n < 3000; n++)
+		{
+			CHECK(crm_bgnbd_prob_n(par, m, n, 49, &v) == 0);
+			sum += v;
+			mean += n * v;
+		}
+		CHECK_CLOSE(sum, 1.0, 0, 1e-13);
+		CHECK_CLOSE(mean, e, 1e-12, 0);
+	}
+}
+
 int
 main(void)
 {
@@ -2388,5 +2440,6 @@ main(void)
 	TestTinyAHugeR();
 	TestAliveHard();
 	TestTinyHorizon();
+	TestTinyRProbN();
 	return UNIT_DONE("bgnbd");
 }

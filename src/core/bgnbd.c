@@ -1269,7 +1269,8 @@ LogNegBinBelow(double n, double b, double lz, double lzc)
 static double
 LogBetaInc(double a, double b, double lz, double lzc)
 {
-	double		cf;
+	double		cf,
+				lc;
 
 	if (lz == -INFINITY)
 		return -INFINITY;
@@ -1294,7 +1295,15 @@ LogBetaInc(double a, double b, double lz, double lzc)
 	cf = BetaCF(b, a, exp(lzc));
 	if (cf <= 0.0)
 		return NAN;
-	return crm_log1mexp(fmin(0.0, b * lzc + a * lz - crm_lbeta(a, b) + log(cf) - log(b)));
+	lc = b * lzc + a * lz - crm_lbeta(a, b) + log(cf) - log(b);
+	/*
+	 * I_z = 1 - e^lc small (b tiny: I_z is O(b)): 1 - e^lc keeps only eps/|lc|
+	 * of its digits, so the direct fraction, slower this side of its switch
+	 * point but without the cancellation
+	 */
+	if (lc > -0.1 && (cf = BetaCF(a, b, exp(lz))) > 0.0)
+		return a * lz + b * lzc - crm_lbeta(a, b) + log(cf) - log(a);
+	return crm_log1mexp(fmin(0.0, lc));
 }
 
 /* log of the regularized incomplete beta I_z(a, b). */

@@ -118,3 +118,9 @@ for b_ in (1e13, 1e14, 1e15, 1e17):
 for h in HARD:
     v = bg_cond_hard(*h)
     print("{%s, %s}," % (", ".join(repr(float(q)) for q in h), mp.nstr(v, 20)))
+
+# log I_z(a, b) with b tiny (TestTinyRProbN): I_z is O(b)
+for a, b, z in [(1.0, 6.2353397144990802e-11, 49 / 53.), (2.0, 6.2353397144990802e-11, 49 / 53.),
+                (5.0, 1e-9, 0.99), (1.0, 1e-3, 0.7), (3.0, 1e-14, 0.5)]:
+    with mp.workdps(50):
+        print("log_betainc", a, b, z, mp.nstr(log(betainc(mpf(a), mpf(b), 0, mpf(z), regularized=True)), 20))
