@@ -19,8 +19,14 @@
  * K; t/(u+t))], u = alpha+T, K = a+b+x+m-1, is evaluated at a block of
  * horizons through Euler's (or, when dropout barely matters, Pfaff's)
  * transformation, whose 2F1 parameters do not grow with x, as series shared
- * by the block and written without division by a - 1 (see AliveSeries);
- * horizons they cannot serve accurately take the robust 2F1 path.
+ * by the block and written without division by a - 1 (see AliveSeries).
+ * A horizon they cannot serve to 1e-11 goes down one chain, each step
+ * taken only when its own error estimate allows: the small-p series (b
+ * huge), then per a (interpolated across a = 1): the direct 2F1 series, the
+ * 1-z connection formula of the Euler form (r+x huge), that of the 2F1
+ * itself with Gamma shifts (t >> alpha+T), the robust 2F1, and the integral
+ * over p (AliveExpectationQuad), which needs no 2F1 at all. Horizons with
+ * t/(alpha+T) below 1e-10/(r+x+2) take the series' first two terms.
  *
  *-------------------------------------------------------------------------
  */

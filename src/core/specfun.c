@@ -67,11 +67,11 @@
 /* Iterations allowed in the incomplete gamma continued fraction and series. */
 #define IGAM_MAX_ITER 100000
 /*
- * Below this s the incomplete gamma continued fraction converges within 8
+ * Below this s the incomplete gamma continued fraction converges within 18
  * levels at any x > 0 (see LogUpperGammaCfScaled); from it up to s = -1/2
- * (and x <= 1.5) the downward recurrence takes at most 1000 steps.
+ * (and x <= 1.5) the downward recurrence takes at most 50 steps.
  */
-#define IGAM_CF_S_MAX (-1000.0)
+#define IGAM_CF_S_MAX (-50.0)
 
 /* A real number as sign * exp(l); sign 0 means the value 0. */
 typedef struct SignedLog
@@ -1120,9 +1120,10 @@ crm_hyp2f1_m1_multi(double a, double b, double c, const double *z, int n,
  * Lentz), for x > 1 + s or s very negative: the fraction is that scaled
  * value itself, so x and s of 1e14 lose nothing. Gamma(s, x) = x^s e^-x /
  * (b_0 + a_1 / (b_1 + a_2 / (b_2 + ...))), a_n = -n (n - s), b_n = x + 2n + 1
- * - s; for s < -1000, |a_n / (b_(n-1) b_n)| <= n / (n - s) < n / 1000 at any
- * x > 0, so the tail after n levels is about n! / 1000^n: 7e-16 at n = 6
- * (measured: 3 to 8 levels from s = -1e7 to -1000, x = 1e-300 to 1.5).
+ * - s; for s < -50, |a_n / (b_(n-1) b_n)| <= n / (n - s) < n / 50 at any
+ * x > 0, so the tail after n levels is about n! / 50^n: 2e-15 at n = 18
+ * (measured: 3 to 8 levels from s = -1e7 to -1000, 13 at -100, 18 at -50,
+ * x = 1e-300 to 1.5).
  */
 static double
 LogUpperGammaCfScaled(double s, double x)
@@ -1245,14 +1246,14 @@ crm_log_upper_gamma(double s, double x)
 		return NAN;
 	if (isinf(x))
 		return -INFINITY;
-	/* s < -1000, any x: 3 to 8 levels (the recurrence would take -s steps) */
+	/* s < -50, any x: at most 18 levels (the recurrence would take -s steps) */
 	if ((x > 1.5 && x > s + 1.0) || s < IGAM_CF_S_MAX)
 		return LogUpperGammaCf(s, x);
 	if (s >= 1.0)
 		return crm_lgamma(s) + crm_log1mexp(LogLowerGammaP(s, x));
 	if (s >= -0.5)
 		return log(UpperGammaSmallS(s, x));
-	/* -1000 <= s < -1/2: start from s0 = s + m in [-1/2, 1/2), m <= 1000, */
+	/* -50 <= s < -1/2: start from s0 = s + m in [-1/2, 1/2), m <= 50, */
 	/* recur down with Gamma(t-1, x) = (x^(t-1) e^-x - Gamma(t, x)) / (1 - t) */
 	m = ceil(-s - 0.5);
 	s0 = s + m;
@@ -1279,10 +1280,10 @@ crm_log_upper_gamma(double s, double x)
 /*
  * log(x^-s e^x Gamma(s, x)) = log int_0^inf e^(-x t) (1 + t)^(s-1) dt for any
  * real s and x > 0. Where crm_log_upper_gamma takes its continued fraction
- * (x > max(1.5, s + 1), or s < -1000 at any x) this is the fraction alone:
+ * (x > max(1.5, s + 1), or s < -50 at any x) this is the fraction alone:
  * no -x + s log(x) of size 1e14 to cancel when s and x are both huge.
- * Elsewhere (x <= max(1.5, s + 1), s >= -1000) it is crm_log_upper_gamma + x
- * - s log(x), to eps |s log(x)|.
+ * Elsewhere (x <= max(1.5, s + 1), s >= -50) it is crm_log_upper_gamma + x
+ * - s log(x), to eps |s log(x)| (at most 50 |log x| eps).
  */
 double
 crm_log_upper_gamma_scaled(double s, double x)

@@ -282,3 +282,14 @@ for a, b, n in [(2869900.5210521556, 5.0849165972541362e-05, 1e9), (50.0, 3.0, 1
         A, B, N = mp.mpf(a), mp.mpf(b), mp.mpf(n)
         v = mp.loggamma(B + N) - mp.loggamma(A + B + N) + mp.loggamma(A + B) - mp.loggamma(B)
         print('{%r, %r, %r, %s},' % (a, b, n, mp.nstr(v, 20)))
+
+# --- upper incomplete gamma around the fraction's threshold s = -50 (test_specfun.c cf50 rows) ---
+for s in [-999.0, -117.02805, -100.5, -50.00000000000001, -50.0, -49.99999999999999, -49.5]:
+    for x in [5e-324, 1e-300, 1e-20, 1e-3, 1.0]:
+        S, X = mp.mpf(s), mp.mpf(x)
+        with mp.workdps(160):
+            v2 = mp.log(mp.gammainc(S, X))
+        with mp.workdps(120):
+            v = mp.log(mp.gammainc(S, X))
+            assert abs(v - v2) < 1e-40 * abs(v)
+            print("{%r, %r, %s, %s}," % (s, x, mp.nstr(v, 20), mp.nstr(v + X - S * mp.log(X), 20)))
