@@ -1184,7 +1184,17 @@ crm_pnbd_loglik_sum(const double par[4], const crm_rfm_pattern *p, size_t n,
 		if (q->tx != cur_tx)
 		{
 			cur_tx = q->tx;
-			SetPoint(&c, cur_tx, &ptx);
+			if (cached)
+			{
+				/* the cache sets the point once per distinct t (it may also be a T) */
+				TCacheEntry *te = TCacheGet(&tc, &c, cur_tx);
+
+				if (te == NULL)
+					goto fail;
+				ptx = te->pt;
+			}
+			else
+				SetPoint(&c, cur_tx, &ptx);
 			have_rtx = 0;
 		}
 		if (q->tx < q->T && !have_rtx)
