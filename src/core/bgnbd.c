@@ -810,14 +810,15 @@ AlivePanel(double v, double h, double s, double a, double B, double w, double lb
 
 /*
  * The alive expectation as the integral over p ~ Beta(a, B) of g(p) = (1 -
- * (1+pw)^-s)/p (lambda integrated out), w = t/u, s = r+x, B = b+x+m: below
- * p_L = QUAD_PW_LEFT/(w(s+2)), g = s w (1 - (s+1) p w/2) to 2e-15, integrated
- * exactly (incomplete Betas); above, unit panels in v = logit p (the
- * density is smooth there, and the panels stop once it has fallen e^-50
- * below its peak). No 2F1 and no division by a - 1: any a, B > 0, so it
- * serves where the series and connection formulas cancel (a near 1, a-1-s
- * near an integer, a + b < 1). Error: each panel against its two halves;
- * -1 above 1e-11 or beyond QUAD_MAX_PANELS panels.
+ * (1+pw)^-s)/p (lambda integrated out), w = t/u, s = r+x, B = b+x+m. Near
+ * either end g is its Taylor line to 1e-14 and is integrated exactly with
+ * incomplete Betas: below p_L = QUAD_PW_LEFT/(w(s+2)), g = s w (1 - (s+1) p
+ * w/2); above 1 - q_R, q_R = QUAD_PW_LEFT/(2 + s w/(1+w)), g = g(1) + g'(1)
+ * (p-1). Between, unit panels in v = logit p (the density is smooth there;
+ * they stop early once it has fallen e^-50 below its peak). No 2F1 and no
+ * division by a - 1: any a, B > 0, so it serves where the series and
+ * connection formulas cancel (a near 1, a-1-s near an integer, a + b < 1).
+ * Error: each panel against its two halves; -1 above 1e-11.
  */
 static int
 AliveExpectationQuad(const double par[4], int m, double t, double x, double T, double *out)
@@ -827,11 +828,15 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 				B = par[3] + x + m,
 				w = t / (par[1] + T);
 	double		pl = QUAD_PW_LEFT / (w * (s + 2.0)),
+				qr = QUAD_PW_LEFT / (2.0 + s * w / (1.0 + w)),
+				g1 = -expm1(-s * log1p(w)),
 				lbeta,
 				v,
+				vr,
 				vpk,
 				hpk,
 				left,
+				right,
 				coarse = 0.0,
 				fine = 0.0;
 	int			k;
@@ -840,21 +845,31 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 		return -1;
 	lbeta = crm_lbeta(a, B);
 	v = log(pl) - log1p(-pl);
+	vr = log1p(-qr) - log(qr);
+	if (!(vr > v))
+		return -1;
 	left = s * w * (exp(crm_log_betainc(a, B, pl)) -
 					0.5 * (s + 1.0) * w * a / (a + B) * exp(crm_log_betainc(a + 1.0, B, pl)));
+	/* g'(1) = s w (1+w)^-(s+1) - g(1); E[(1-p); p > 1-q] = B/(a+B) I_q(B+1, a) */
+	right = g1 * exp(crm_log_betainc(B, a, qr)) -
+		(s * w * exp(-(s + 1.0) * log1p(w)) - g1) * B / (a + B) * exp(crm_log_betainc(B + 1.0, a, qr));
 	/* the density's peak in v is at p = a/(a+B) */
-	vpk = fmax(v, log(a) - log(B));
+	vpk = fmin(fmax(v, log(a) - log(B)), vr);
 	hpk = LogBetaKernel(vpk, a, B);
-	for (k = 0; k < QUAD_MAX_PANELS; k++, v += 1.0)
+	for (k = 0; k < QUAD_MAX_PANELS && v < vr; k++)
 	{
-		coarse += AlivePanel(v, 1.0, s, a, B, w, lbeta);
-		fine += AlivePanel(v, 0.5, s, a, B, w, lbeta) + AlivePanel(v + 0.5, 0.5, s, a, B, w, lbeta);
-		if (v + 1.0 > vpk && LogBetaKernel(v + 1.0, a, B) < hpk - 50.0)
+		double		h = fmin(1.0, vr - v);
+
+		coarse += AlivePanel(v, h, s, a, B, w, lbeta);
+		fine += AlivePanel(v, 0.5 * h, s, a, B, w, lbeta) +
+			AlivePanel(v + 0.5 * h, 0.5 * h, s, a, B, w, lbeta);
+		v += h;
+		if (v > vpk && LogBetaKernel(v, a, B) < hpk - 50.0)
 			break;
 	}
-	*out = left + fine;
+	*out = left + fine + right;
 	return k < QUAD_MAX_PANELS && isfinite(*out) && *out > 0.0 &&
-		fabs(fine - coarse) <= 1e-11 * *out && isfinite(left) ? 0 : -1;
+		fabs(fine - coarse) <= 1e-11 * *out ? 0 : -1;
 }
 
 /*

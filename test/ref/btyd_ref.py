@@ -63,8 +63,8 @@ for al, be, n, d in [(0.7, 1.3, 2, 1e-9), (0.7, 1.3, 2, 1e-6), (3.5, 1.3, 0, 1e-
 # --- BG/NBD alive expectation without the direct 2F1 (TestAliveHard) ---
 # E_p[(1 - (1+p w)^-s) / p], p ~ Beta(a, B), s = r+x, B = b+x+m, w = t/(alpha+T):
 # by the 1-z connection formula (A&S 15.3.6) at 80 digits where its series are
-# short (K u/(u+t) < 40) and a-1-s is not an integer, else by quadrature over
-# log p (30 digits); where the direct 2F1 answers within 20 s it must agree.
+# short (K u/(u+t) < 40) and a-1-s is not an integer, by mpmath's 2F1 at 60
+# digits where B < 1, else by quadrature over log p (30 digits).
 def bg_alive_conn(s, a, B, u, t):
     with mp.workdps(80):
         K = a + B - 1; nu = u / (u + t); L = log(1 + t / u); mu = a - 1 - s
@@ -88,6 +88,10 @@ def bg_cond_hard(r, al, a, b, t, x, tx, T, m=0):
     s = r + x; B = b + x + m; u = al + T; K = a + B - 1; mu = a - 1 - s
     if K > s and a != 1 and K * u / (u + t) < 40 and abs(mu - mp.nint(mu)) > 1e-6:
         e = bg_alive_conn(s, a, B, u, t)
+    elif B < 1:
+        # (1-p)^(B-1) at p = 1 defeats the quadrature: mpmath's own 2F1 (c = K may be < 0)
+        with mp.workdps(60):
+            return bg_cond(r, al, a, b, t, x, tx, T, m)
     else:
         e = bg_alive_quad(s, a, B, u, t)
     den = 1
@@ -113,6 +117,11 @@ for t_ in (1.0, 39.0, 1000.0):
 for b_ in (10.0, 1e6):
     for t_ in (100.0, 1e5):
         HARD.append((0.5, 2.0, 1.5, b_, t_, 2, 10.0, 20.0, 0))
+# a + b < 1 with b tiny: the density piles up at p = 1 (the quadrature's right end)
+for a_ in (0.05, 0.5, 0.9):
+    for b_ in (0.001, 0.01):
+        for t_ in (39.0, 1e6):
+            HARD.append((1.2, 3.1, a_, b_, t_, 0, 0, 0, 0))
 for b_ in (1e13, 1e14, 1e15, 1e17):
     print("TestHugeB", b_, mp.nstr(bg_cond_hard(8e11, 8, 1e-3, b_, 35840, 0, 0, 0, 0), 20))
 for h in HARD:
