@@ -195,9 +195,16 @@ AddPattern(const XTerms *xt, double w, double lT, double qT, double lx, double q
 	{
 		double		a4 = xt->c4 - xt->rx * lx;
 		double		d = a4 - a3;
-		double		e = exp(-fabs(d));
-		double		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
-		double		p3 = 1.0 - p4;
+		double		e,
+					p4,
+					p3;
+
+		/* both branches below the double range (r near 1e308): -inf, not NaN */
+		if (isnan(d))
+			d = xt->c4 + xt->rx * (lT - lx);
+		e = exp(-fabs(d));
+		p4 = (d > 0) ? 1.0 / (1.0 + e) : e / (1.0 + e);
+		p3 = 1.0 - p4;
 
 		acc[0] += w * (fmax(a3, a4) + log1p(e));
 		acc[1] -= w * (p3 * lT + p4 * lx);

@@ -751,6 +751,7 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 	double		pw[CRM_HYP_FAST_MAX_Z],
 				sum[CRM_HYP_FAST_MAX_Z];
 	double		coef = 1.0,		/* times the powers' scale */
+				one = 1.0,		/* the leading term, rescaled with the sums */
 				zmax = 0.0,
 				logscale = 0.0;
 	int			i,
@@ -770,7 +771,7 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 			kmax = k;
 		}
 		pw[k] = 1.0;
-		sum[k] = 1.0;
+		sum[k] = 0.0;			/* the terms after the leading 1 */
 	}
 	if (zmax == 0.0)
 		goto done;
@@ -793,6 +794,7 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 			coef *= 1e-250;
 			for (k = 0; k < n; k++)
 				sum[k] *= 1e-250;
+			one *= 1e-250;
 			logscale += 575.64627324851142;	/* 250 ln 10 */
 		}
 		/* see HYP_POW_MIN; the largest power is the largest z's */
@@ -812,6 +814,7 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 		if (next >= 1.0)
 			continue;
 		for (k = 0; k < n && converged; k++)
+			/* against the terms after the 1: log1p below keeps their digits */
 			converged = coef * pw[k] * next <= 1e-17 * (1.0 - next) * sum[k];
 		if (converged)
 			goto done;
@@ -820,7 +823,8 @@ crm_log_hyp2f1_fast(double a, double b, double c, const double *z, int n, double
 done:
 	for (k = 0; k < n; k++)
 	{
-		logval[k] = log(sum[k]) + logscale;
+		/* log1p: a 2F1 of 1 + 1e-15 keeps its digits (log(1 + sum) rounds to eps absolute) */
+		logval[k] = logscale == 0.0 ? log1p(sum[k]) : log(one + sum[k]) + logscale;
 		if (!isfinite(logval[k]))
 			return -1;
 	}

@@ -122,6 +122,12 @@ for a_ in (0.05, 0.5, 0.9):
     for b_ in (0.001, 0.01):
         for t_ in (39.0, 1e6):
             HARD.append((1.2, 3.1, a_, b_, t_, 0, 0, 0, 0))
+# r tiny, dropout near-certain (a >> b): log 2F1 ~ 1e-18 must keep its digits (the fast
+# series summed 1 + tail and stopped at 1e-17 of 1); mpmath's 2F1 directly
+for h in [(1.2470589303986764e-12, 12470588.235294109, 12470588.235294109, 124705.88093225851, 15625000.147258526),
+          (1e-15, 1, 1e7, 1e5, 1.25), (1e-14, 1, 1e4, 1e2, 2), (1e-12, 1, 100, 1, 1.25)]:
+    with mp.workdps(60):
+        print("TinyLf", h, mp.nstr(bg_cond(*h, 0, 0, 0), 20))
 for b_ in (1e13, 1e14, 1e15, 1e17):
     print("TestHugeB", b_, mp.nstr(bg_cond_hard(8e11, 8, 1e-3, b_, 35840, 0, 0, 0, 0), 20))
 for h in HARD:
