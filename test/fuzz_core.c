@@ -337,10 +337,18 @@ FuzzBtyd(FuzzInput *in)
 		double		alive[6];
 		double		size = floor(fabs(m)) + 1.0;
 
+		/*
+		 * Non-increasing counts; |tx| i may overflow for a finite tx (tx =
+		 * -9e307: fmod(inf, 1) is NaN, so were the counts and the LL, a
+		 * fuzz finding), hence the check of the product.
+		 */
 		alive[0] = size;
 		for (i = 1; i < 6; i++)
-			alive[i] = floor(alive[i - 1] *
-							 (0.5 + 0.5 * (isfinite(tx) ? fmod(fabs(tx) * i, 1.0) : 0.5)));
+		{
+			double		f = fabs(tx) * i;
+
+			alive[i] = floor(alive[i - 1] * (0.5 + 0.5 * (isfinite(f) ? fmod(f, 1.0) : 0.5)));
+		}
 		if (size < 1e12)
 			MustBeFinite(crm_sbg_loglik(par, alive, 5, grad));
 		if (crm_sbg_survival(par, t, &out, msg, sizeof(msg)) == CRM_OK)
