@@ -361,8 +361,9 @@ FuzzBtyd(FuzzInput *in)
 	}
 	/*
 	 * Dropout only removes purchases: E[X(t)] <= E[lambda] t = r t / alpha.
-	 * Checked in the fit domain of T = t; beyond, BG/NBD breaks it (r = 2e254
-	 * with t = 3.5e-310: 71 times the bound; b = 1e16: a fuzz finding).
+	 * Checked in the fit domain of T = t (beyond it BG/NBD broke it at r =
+	 * 2e254 with t = 3.5e-310 and at b = 1e16, both fixed since; not enforced
+	 * there).
 	 */
 	if (crm_expected_purchases(kind, par, t, &out, msg, sizeof(msg)) == CRM_OK)
 		MustBeWithinInDomain(out, 0.0, par[0] / par[1] * t, InFitDomain(kind, par, t));
@@ -374,10 +375,20 @@ FuzzBtyd(FuzzInput *in)
 	switch (kind)
 	{
 		case CRM_BGNBD:
-			MustBeFinite(crm_bgnbd_loglik(par, x, tx, T, grad));
-			break;
 		case CRM_MBGNBD:
-			MustBeFinite(crm_mbgnbd_loglik(par, x, tx, T, grad));
+			{
+				/*
+				 * Finite in the fit domain; beyond, the LL may pass the double
+				 * range (r = 1.3e308: -1.8e308) and -inf is its value, NaN never
+				 */
+				double		ll = kind == CRM_BGNBD ? crm_bgnbd_loglik(par, x, tx, T, grad) :
+					crm_mbgnbd_loglik(par, x, tx, T, grad);
+
+				if (InFitDomain(kind, par, T))
+					MustBeFinite(ll);
+				else if (isnan(ll) || ll == INFINITY)
+					__builtin_trap();
+			}
 			break;
 		case CRM_PNBD:
 			/*
