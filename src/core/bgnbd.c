@@ -52,14 +52,18 @@
 #define BETAINC_SUM_N 1e6
 /* Most terms of the small-p series of the alive expectation (AliveExpectationSmallP). */
 #define SMALLP_MAX_TERMS 2000
-/* Largest estimated relative error of the robust 2F1 alive expectation (errors run 3-30x below). */
+/* Largest estimated relative error of the robust 2F1 alive expectation (the quadrature failed). */
 #define ROBUST_MAX_ERR 1e-7
 /* p w below which the quadrature's integrand is taken as its Taylor line (AliveExpectationQuad). */
 #define QUAD_PW_LEFT 1e-7
 /* Most unit panels of that quadrature. */
 #define QUAD_MAX_PANELS 4000
-/* Estimated error of the robust 2F1 path above which the quadrature is preferred. */
-#define QUAD_ABOVE_ERR 1e-9
+/*
+ * Estimated error of the robust 2F1 path above which the quadrature is
+ * preferred: as strict as every other path (its estimates ran up to 16
+ * times low, and the quadrature costs about 0.1 ms).
+ */
+#define QUAD_ABOVE_ERR 1e-11
 /* t/u below which (times s+2) the alive expectation is s w (1 - (s+1) a w / (2 (a+B))). */
 #define TINY_T 1e-10
 /* Largest u/(u+t), most terms, for the connection form (AliveExpectationConnection). */
@@ -751,7 +755,7 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 	if ((mu <= 0.0 && mu == floor(mu)) || (floor(mu) != floor(a - 1.0) && !(mu > 0.0 && a > 1.0)))
 		return -1;
 	l1 = LogGammaShift(K - s, s, &abs1) + LogGammaShift(a - 1.0, -s, &abs2) - s * L;
-	lgm = lgamma_r(-mu, &sg);
+	lgm = crm_lgamma_signed(-mu, &sg);
 	lgs = crm_lgamma(s);
 	lc2 = (1.0 - a) * L + LogGammaShift(B, a - 1.0, &abs3) + lgm - lgs;
 	if (!isfinite(l1) || !isfinite(lc2) || sg == 0 ||
@@ -766,7 +770,8 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 	/* the rounding of l1 (absolute), of the two series, of T2's factor and of the sum */
 	err = DBL_EPSILON * ((4.0 * (abs1 + abs2) + 2.0 * fabs(s * L)) * t1 * (1.0 + fabs(g1)) +
 						 (6.0 + sqrt((double) n1)) * t1 * g1abs +
-						 (4.0 * (fabs((1.0 - a) * L) + abs3 + fabs(lgm) + fabs(lgs)) + 4.0) * fabs(t2) +
+						 (4.0 * (fabs((1.0 - a) * L) + abs3 + fabs(lgm) + fabs(lgs)) + 4.0) *
+						 fabs(t2) +
 						 (4.0 + sqrt((double) n2)) * fabs(c2) * (1.0 + g2abs) +
 						 3.0 * (fabs(expm1(l1)) + t1 * fabs(g1) + fabs(t2))) / fabs(d);
 	return *out > 0.0 && isfinite(*out) && err <= 1e-11 ? 0 : -1;
@@ -825,7 +830,8 @@ AlivePanel(double v, double h, double s, double a, double B, double w, double lb
  * they stop early once it has fallen e^-50 below its peak). No 2F1 and no
  * division by a - 1: any a, B > 0, so it serves where the series and
  * connection formulas cancel (a near 1, a-1-s near an integer, a + b < 1).
- * Error: each panel against its two halves; -1 above 1e-11.
+ * Error: each panel against its two halves, plus the rounding of the
+ * density's exponent (about eps (a + B)); -1 above 1e-11.
  */
 static int
 AliveExpectationQuad(const double par[4], int m, double t, double x, double T, double *out)
@@ -839,6 +845,7 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 				g1 = -expm1(-s * log1p(w)),
 				lbeta,
 				v,
+				vl,
 				vr,
 				vpk,
 				hpk,
@@ -851,40 +858,58 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 	if (!(t > 0.0) || !(s > 0.0) || !(a > 0.0) || !(B > 0.0) || !isfinite(s * w) || !(pl < 0.5))
 		return -1;
 	lbeta = crm_lbeta(a, B);
-	v = log(pl) - log1p(-pl);
+	v = vl = log(pl) - log1p(-pl);
 	vr = log1p(-qr) - log(qr);
-	if (!(vr > v))
+	if (!(vr > vl))
 		return -1;
 	left = s * w * (exp(crm_log_betainc(a, B, pl)) -
 					0.5 * (s + 1.0) * w * a / (a + B) * exp(crm_log_betainc(a + 1.0, B, pl)));
 	/* g'(1) = s w (1+w)^-(s+1) - g(1); E[(1-p); p > 1-q] = B/(a+B) I_q(B+1, a) */
 	right = g1 * exp(crm_log_betainc(B, a, qr)) -
-		(s * w * exp(-(s + 1.0) * log1p(w)) - g1) * B / (a + B) * exp(crm_log_betainc(B + 1.0, a, qr));
-	/* the density's peak in v is at p = a/(a+B) */
+		(s * w * exp(-(s + 1.0) * log1p(w)) - g1) * B / (a + B) *
+		exp(crm_log_betainc(B + 1.0, a, qr));
+	/*
+	 * Panels outward from the density's peak in v (p = a/(a+B)), at most half
+	 * its width there (1/sqrt((a+B) p (1-p))): a and B huge make a spike that
+	 * unit panels could step over, both rules agreeing on nothing. Each side
+	 * stops at its end or once the integrand is e^-50 below its value at the
+	 * peak: g falls with p, and to its left rises at most to s w.
+	 */
 	vpk = fmin(fmax(v, log(a) - log(B)), vr);
 	hpk = LogBetaKernel(vpk, a, B);
-	for (k = 0; k < QUAD_MAX_PANELS && v < vr; k++)
 	{
-		double		h = fmin(1.0, vr - v);
+		double		p = 1.0 / (1.0 + exp(-vpk)),
+					h = fmin(1.0, 0.5 / sqrt((a + B) * p * (1.0 - p))),
+					rise = log(s * w) - log(-expm1(-s * log1p(p * w)) / p);
+		int			side;
 
-		coarse += AlivePanel(v, h, s, a, B, w, lbeta);
-		fine += AlivePanel(v, 0.5 * h, s, a, B, w, lbeta) +
-			AlivePanel(v + 0.5 * h, 0.5 * h, s, a, B, w, lbeta);
-		v += h;
-		if (v > vpk && LogBetaKernel(v, a, B) < hpk - 50.0)
-			break;
+		for (side = -1, k = 0; side <= 1; side += 2)
+			for (v = vpk; k < QUAD_MAX_PANELS && (side > 0 ? v < vr : v > vl); k++)
+			{
+				double		hh = fmin(h, side > 0 ? vr - v : v - vl),
+							lo = side > 0 ? v : v - hh;
+
+				coarse += AlivePanel(lo, hh, s, a, B, w, lbeta);
+				fine += AlivePanel(lo, 0.5 * hh, s, a, B, w, lbeta) +
+					AlivePanel(lo + 0.5 * hh, 0.5 * hh, s, a, B, w, lbeta);
+				v += side * hh;
+				if (LogBetaKernel(v, a, B) < hpk - 50.0 - (side < 0 ? fmax(rise, 0.0) : 0.0))
+					break;
+			}
 	}
 	*out = left + fine + right;
+	/* the panels' difference, and the rounding of the density's exponent (a, B huge) */
 	return k < QUAD_MAX_PANELS && isfinite(*out) && *out > 0.0 &&
-		fabs(fine - coarse) <= 1e-11 * *out ? 0 : -1;
+		fabs(fine - coarse) / *out + 8.0 * DBL_EPSILON * (fabs(hpk) + fabs(lbeta)) <= 1e-11 ?
+		0 : -1;
 }
 
 /*
  * Estimated relative error of AliveFromLog2F1: the rounding of log 2F1 (or
- * its estimated error lerr) and of the log power against their difference y, and the rounding of K = a +
- * b+x+m-1, which shifts the a inside the 2F1 by about eps K against the
- * exact a - 1 outside (the bracket is O((a-1)/K): eps K / |a-1|, huge when
- * b is).
+ * its estimated error lerr) and of the log power against their difference
+ * y, and the rounding of K = a + b+x+m-1, which shifts the a inside the 2F1
+ * by about eps K against the exact a - 1 outside (the bracket is O((a-1)/K):
+ * eps K / |a-1|, huge when b is).
  */
 static double
 AliveRobustError(const double par[4], int m, double t, double x, double T, double lf,
@@ -894,7 +919,8 @@ AliveRobustError(const double par[4], int m, double t, double x, double T, doubl
 				y = lf - lp,
 				K = par[2] + par[3] + (x + m - 1.0);
 
-	return (DBL_EPSILON * 4.0 * (fabs(lf) + fabs(lp)) + lerr) / fabs(expm1(-y)) +
+	/* lerr times 16: crm_log_hyp2f1's estimates ran up to 16 times below its errors */
+	return (DBL_EPSILON * 4.0 * (fabs(lf) + fabs(lp)) + 16.0 * lerr) / fabs(expm1(-y)) +
 		DBL_EPSILON * fabs(K) / fabs(par[2] - 1.0);
 }
 
@@ -945,7 +971,7 @@ AliveExpectationSmallP(const double par[4], int m, double t, double x, double T,
 /*
  * K/(a-1) * [1 - (u/(u+t))^(r+x) 2F1(r+x, b+x+m; a+b+x+m-1; t/(u+t))],
  * u = alpha + T, K = a+b+x+m-1: the expected purchases in t of a customer
- * alive now, for a away from 1.
+ * alive now, for a away from 1 (the 2F1 paths) or any a (the quadrature).
  */
 static int
 AliveExpectation(const double par[4], int m, double t, double x, double T, double *out)
@@ -1291,6 +1317,29 @@ LogNegBinBelow(double n, double b, double lz, double lzc)
 }
 
 /*
+ * log I_z(n, b) for whole n >= 1: I_z = 1 - (1-z)^b sum_{j<n} (b)_j z^j / j!
+ * = -expm1(b log(1-z) + log1p(T)), T the sum's terms after its 1, each
+ * carrying the factor b: for b tiny both parts of the exponent are O(b)
+ * and I_z keeps its digits (1 minus a value near 1 would not). At most n
+ * terms.
+ */
+static double
+LogBetaIncWholeA(double n, double b, double lz, double lzc)
+{
+	double		z = exp(lz),
+				term = 1.0,
+				sum = 0.0,
+				j;
+
+	for (j = 0.0; j < n - 1.0; j += 1.0)
+	{
+		term *= (b + j) / (j + 1.0) * z;
+		sum += term;
+	}
+	return log(-expm1(b * lzc + log1p(sum)));
+}
+
+/*
  * log I_z(a, b) given lz = log z and lzc = log(1 - z) (both accurate: b may
  * be huge, and b log(1 - z) must not come from a rounded 1 - z).
  */
@@ -1324,14 +1373,19 @@ LogBetaInc(double a, double b, double lz, double lzc)
 	if (cf <= 0.0)
 		return NAN;
 	lc = b * lzc + a * lz - crm_lbeta(a, b) + log(cf) - log(b);
+	if (lc <= -0.1)
+		return crm_log1mexp(fmin(0.0, lc));
 	/*
-	 * I_z = 1 - e^lc small (b tiny: I_z is O(b)): 1 - e^lc keeps only eps/|lc|
-	 * of its digits, so the direct fraction, slower this side of its switch
-	 * point but without the cancellation
+	 * I_z = 1 - e^lc small (b tiny: I_z is O(b)): 1 - e^lc would keep only
+	 * eps/|lc| of its digits. For whole a, the finite sum; else the direct
+	 * fraction, slower this side of its switch point (failure if it does not
+	 * settle, not the cancellation)
 	 */
-	if (lc > -0.1 && (cf = BetaCF(a, b, exp(lz))) > 0.0)
+	if (a == floor(a) && a <= BETAINC_SUM_N)
+		return LogBetaIncWholeA(a, b, lz, lzc);
+	if ((cf = BetaCF(a, b, exp(lz))) > 0.0)
 		return a * lz + b * lzc - crm_lbeta(a, b) + log(cf) - log(a);
-	return crm_log1mexp(fmin(0.0, lc));
+	return NAN;
 }
 
 /* log of the regularized incomplete beta I_z(a, b). */

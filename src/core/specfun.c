@@ -103,6 +103,13 @@ LogGammaSigned(double x, int *sign)
 	return lgamma_r(x, sign);
 }
 
+/* log |Gamma(x)| and its sign for any real x (see specfun.h). */
+double
+crm_lgamma_signed(double x, int *sign)
+{
+	return LogGammaSigned(x, sign);
+}
+
 /* digamma: recurrence up to x >= 10, then the asymptotic series. */
 double
 crm_digamma(double x)

@@ -14,6 +14,9 @@
 /* log Gamma(x) for x > 0. */
 double		crm_lgamma(double x);
 
+/* log |Gamma(x)| and its sign for any real x; *sign = 0 (and +inf) at a pole. */
+double		crm_lgamma_signed(double x, int *sign);
+
 /* digamma psi(x) = d/dx log Gamma(x), x > 0. */
 double		crm_digamma(double x);
 

@@ -139,3 +139,18 @@ for a, b, z in [(1.0, 6.2353397144990802e-11, 49 / 53.), (2.0, 6.235339714499080
                 (5.0, 1e-9, 0.99), (1.0, 1e-3, 0.7), (3.0, 1e-14, 0.5)]:
     with mp.workdps(50):
         print("log_betainc", a, b, z, mp.nstr(log(betainc(mpf(a), mpf(b), 0, mpf(z), regularized=True)), 20))
+
+# BG/NBD P(X(t) = x) by FHL 2005's formula at 80 digits (TestTinyRProbN, z near 1)
+def bg_pn(r, al, a, b, t, x):
+    with mp.workdps(80):
+        r, al, a, b, t = [mpf(float(v)) for v in (r, al, a, b, t)]
+        q = al / (al + t); z = t / (al + t)
+        v = beta(a, b + x) / beta(a, b) * gamma(r + x) / (gamma(r) * factorial(x)) * q ** r * z ** x
+        if x > 0:
+            s = sum(gamma(r + j) / (gamma(r) * factorial(j)) * z ** j for j in range(x))
+            v += beta(a + 1, b + x - 1) / beta(a, b) * (1 - q ** r * s)
+        return v
+for x in (1, 2, 5):
+    print("bg_pn", x, mp.nstr(bg_pn(2e-13, 1, 0.5, 3, 3e13, x), 20))
+with mp.workdps(60):
+    print("log_betainc", mp.nstr(log(betainc(mpf(3), mpf(1.477157410229503e-13), 0, mpf(0.9999999999538072), regularized=True)), 20))
