@@ -2351,6 +2351,22 @@ TestAliveHard(void)
 			worst = fmax(worst, fabs(got / want[i] - 1.0));
 		}
 	}
+	/*
+	 * r+x above a-1 with t >> alpha+T (a review finding): the robust 2F1 at z
+	 * near 1 took 30 and 45 ms, and a = 1 + 8e-7 was interpolated across a =
+	 * 1 to 9e-10; now the connection formula with signed Gammas and the
+	 * quadrature (mpmath's 2F1 at 60 digits, "SlowCases" in btyd_ref.py)
+	 */
+	{
+		double		p1[4] = {6.615592308692409, 0.11634116644647884, 2.27750063177421, 5692.509643215442},
+					p2[4] = {115.30497068225192, 5.281012820646203, 1.0000007712825576, 0.09897472674349012},
+					got = NAN;
+
+		CHECK(crm_bgnbd_conditional(p1, 1, 1028604.4, 0, 0, 28.647, &got) == 0);
+		CHECK_CLOSE(got, 1.6240538410052170127e-9, 1e-13, 0);
+		CHECK(crm_bgnbd_conditional(p2, 1, 8274289.8, 2, 300, 718.0, &got) == 0);
+		CHECK_CLOSE(got, 9.742342346029194074e-43, 1e-13, 0);
+	}
 	printf("hard alive expectations: worst %.2g\n", worst);
 }
 
