@@ -2367,6 +2367,36 @@ TestAliveHard(void)
 		CHECK(crm_bgnbd_conditional(p2, 1, 8274289.8, 2, 300, 718.0, &got) == 0);
 		CHECK_CLOSE(got, 9.742342346029194074e-43, 1e-13, 0);
 	}
+	/*
+	 * The connection formula's own traps (a fuzz finding, then a random
+	 * comparison with the quadrature): mu = a-1-s at -1 - 8e-9 (a and r tiny)
+	 * lost its distance to the pole in a - 1 - s (1.4e-7); a - s near -1
+	 * (x = 1, a tiny) lost it in (a - s) + 1; C = a - s = -948 summed its
+	 * series until it underflowed, before the poles of (C)_i (1.4e-8).
+	 * Alive expectations (P(alive) from crm_bgnbd_p_alive), mpmath's 2F1.
+	 */
+	{
+		static const double rows[][9] = {
+			{7.9882352941176464e-09, 7.9882352941176464e-09, 7.9882350172153953e-11, 2, 0, 0, 0, 0.10000000016270745,
+			0.10000000004813440748},
+			{1.7578606870887206e-11, 9.9117317632742825, 3.103420193093357e-11, 0.0078014390488233692, 0, 1,
+			0.0046990387106599042, 13.10712279198888, 1.3217581056739877617},
+			{1.2879636417178983e-05, 8.8431545340502081e-08, 10.574893126854409, 63.984801077732897, 1, 959,
+			0.00031455155834292646, 0.0004644934623444138, 107.9168520025174651},
+		};
+		double		got = NAN,
+					pa = NAN;
+
+		for (i = 0; i < 3; i++)
+		{
+			const double *c = rows[i];
+			double		tx = c[5] > 0 ? c[6] / 2 : 0;
+
+			CHECK(crm_bgnbd_conditional(c, (int) c[4], c[7], c[5], tx, c[6], &got) == 0);
+			CHECK(crm_bgnbd_p_alive(c, (int) c[4], c[5], tx, c[6], &pa) == 0);
+			CHECK_CLOSE(got, pa * c[8], 1e-12, 0);
+		}
+	}
 	printf("hard alive expectations: worst %.2g\n", worst);
 }
 

@@ -69,6 +69,8 @@
 /* Largest u/(u+t), most terms, for the connection form (AliveExpectationConnection). */
 #define CONN_MAX_NU 0.5
 #define CONN_MAX_TERMS 20000
+/* Most negative C of its series (HypSeriesTail) the connection form takes. */
+#define CONN_MIN_C 20.0
 
 /* Per-x constants of the log-likelihood and their derivatives. */
 typedef struct XTerms
@@ -668,40 +670,65 @@ LogGammaShift(double x, double h, double *abssum)
 }
 
 /*
- * The sum of the terms i >= 1 of the series 2F1(A, Bp; C; nu), 0 <= nu < 1,
- * and of their magnitudes (no 1 added, no division by A: A tiny keeps its
- * digits); -1 where it does not settle within CONN_MAX_TERMS or meets a
- * pole. Later ratios are bounded by max(|A+i+1|/(i+2), 1) max(|Bp+i+1| /
- * |C+i+1|, 1) nu (each factor monotone in i once C+i+1 > 0).
+ * The sum of the terms i >= 1 of the series 2F1(A, B; C; nu), 0 <= nu < 1,
+ * each parameter given as base + whole offset (A = Ab + Ao, ...), and of
+ * their magnitudes. A + i is formed as Ab + (Ao + i): a parameter near -i
+ * (a - 1 for a tiny, a - r - x near -x) keeps its distance from -i, and no
+ * 1 is added or A divided out (A tiny keeps its digits). -1 where it does
+ * not settle within CONN_MAX_TERMS or meets a pole. Later ratios are
+ * bounded by max(|A+i+1|/(i+2), 1) max(|B+i+1| / |C+i+1|, 1) nu (each
+ * factor monotone in i once C+i+1 > 0).
  */
 static int
-HypSeriesTail(double A, double Bp, double C, double nu, double *sum, double *abssum, int *terms)
+HypSeriesTail(double Ab, double Ao, double Bb, double Bo, double Cb, double Co, double nu,
+			  double *sum, double *abssum, int *terms)
 {
 	double		term = 1.0;
 	int			i;
 
 	*sum = 0.0;
 	*abssum = 0.0;
+	/*
+	 * C well below 0: the terms shrink, may underflow, and grow again past i
+	 * = -C, by as much as they shrank (the 2F1 is O(1) only through
+	 * cancellation there)
+	 */
+	if (Cb + Co < -CONN_MIN_C)
+		return -1;
 	for (i = 0; i < CONN_MAX_TERMS; i++)
 	{
-		double		next;
+		double		c = Cb + (Co + i),
+					c1 = Cb + (Co + i + 1.0),
+					next;
 
-		if (C + i == 0.0)
+		if (c == 0.0)
 			return -1;
-		term *= (A + i) * (Bp + i) / ((C + i) * (i + 1.0)) * nu;
+		term *= (Ab + (Ao + i)) * (Bb + (Bo + i)) / (c * (i + 1.0)) * nu;
 		*sum += term;
 		*abssum += fabs(term);
 		if (term == 0.0)
+		{
+			/* a polynomial, or an underflow past the poles of (C)_i; not one before them */
+			if (!(c1 > 0.0) && Ab + (Ao + i) != 0.0 && Bb + (Bo + i) != 0.0)
+				return -1;
 			break;
-		if (!(C + i + 1.0 > 0.0))
+		}
+		if (!(c1 > 0.0))
 			continue;
-		next = fmax(fabs(A + i + 1.0) / (i + 2.0), 1.0) *
-			fmax(fabs(Bp + i + 1.0) / (C + i + 1.0), 1.0) * nu;
+		next = fmax(fabs(Ab + (Ao + i + 1.0)) / (i + 2.0), 1.0) *
+			fmax(fabs(Bb + (Bo + i + 1.0)) / c1, 1.0) * nu;
 		if (next < 1.0 && fabs(term) * next / (1.0 - next) <= 1e-17 * *abssum)
 			break;
 	}
 	*terms = i;
 	return i < CONN_MAX_TERMS && isfinite(*abssum) ? 0 : -1;
+}
+
+/* 1/(distance of y to Gamma's nearest pole) for y <= 1/2, else 0: a rounding's lever on log |G(y)|. */
+static double
+PoleSensitivity(double y)
+{
+	return y > 0.5 ? 0.0 : 1.0 / fabs(y - nearbyint(y));
 }
 
 /*
@@ -727,7 +754,8 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 				u = par[1] + T;
 	double		nu = u / (u + t),
 				L = log1p(t / u),
-				mu = a - 1.0 - s;
+				r_a = par[0] - a,	/* exact when close: a - r - x near -x keeps its digits */
+				mu = -r_a - (1.0 + x);
 	double		l1,
 				sh,
 				abs1,
@@ -754,9 +782,32 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 		!(K * nu < CONN_MAX_TERMS / 2) || (mu <= 0.0 && mu == floor(mu)) ||
 		(K - s <= 0.0 && K - s == floor(K - s)))
 		return -1;
-	/* G(mu)/G(a-1): a shift between the same poles (s tiny keeps its digits), else signed */
-	if ((mu > 0.0 && a > 1.0) || floor(mu) == floor(a - 1.0))
-		sh = LogGammaShift(a - 1.0, -s, &abs2);
+	/*
+	 * G(mu)/G(a-1) = G(1+a-s)/G(1+a) a (a-1) / ((a-s) (a-s-1)) for s < 1+a:
+	 * mu and a-1 near one pole (a and s tiny: mu = -1 - 8e-9) keep their
+	 * distances to it, a - s and a, exactly; else signed log Gammas
+	 */
+	if (s < 1.0 + a)
+	{
+		double		as = -r_a - x,	/* a - s */
+					as1 = -r_a - (1.0 + x),	/* a - 1 - s */
+					c = -r_a + (1.0 - x);	/* 1 + a - s, in (0, 1 + a] */
+
+		/* near its pole at 0 (x = 1, r < a tiny) from c itself, not as a shift */
+		if (c < 0.5)
+		{
+			double		lc = crm_lgamma(c),
+						l1a = crm_lgamma(1.0 + a);
+
+			sh = lc - l1a;
+			abs2 = fabs(lc) + fabs(l1a);
+		}
+		else
+			sh = LogGammaShift(1.0 + a, -s, &abs2);
+		sh += log(a) - log(fabs(as)) + log(fabs(a - 1.0)) - log(fabs(as1));
+		sg1 = ((as > 0.0) == (as1 > 0.0)) == (a > 1.0) ? 1 : -1;
+		abs2 += fabs(log(a)) + fabs(log(fabs(as))) + fabs(log(fabs(a - 1.0))) + fabs(log(fabs(as1)));
+	}
 	else
 	{
 		int			sa,
@@ -766,7 +817,9 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 
 		sh = la - lb;
 		sg1 = sa * sb;
-		abs2 = fabs(la) + fabs(lb);
+		/* mu carries the rounding of a - 1 - s, a - 1 that of a */
+		abs2 = fabs(la) + fabs(lb) + (fabs(a) + 1.0 + s) * PoleSensitivity(mu) +
+			PoleSensitivity(a - 1.0);
 	}
 	/* G(K)/G(K-s) likewise (K-s < 0: r+x above a+b+m-1) */
 	if (K - s > 0.0)
@@ -779,15 +832,16 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 
 		l1 = lgk - lk;
 		sg1 *= sk;
-		abs1 = fabs(lgk) + fabs(lk);
+		abs1 = fabs(lgk) + fabs(lk) + (K + s) * PoleSensitivity(K - s);
 	}
 	l1 += sh - s * L;
-	lgm = crm_lgamma_signed(-mu, &sg);
+	lgm = crm_lgamma_signed(r_a + (1.0 + x), &sg);	/* G(1 + s - a) */
 	lgs = crm_lgamma(s);
 	lc2 = (1.0 - a) * L + LogGammaShift(B, a - 1.0, &abs3) + lgm - lgs;
+	abs3 += (fabs(par[0]) + fabs(a)) * PoleSensitivity(r_a + (1.0 + x));
 	if (!isfinite(l1) || !isfinite(lc2) || sg == 0 ||
-		HypSeriesTail(s, B, 1.0 - mu, nu, &g1, &g1abs, &n1) != 0 ||
-		HypSeriesTail(K - s, a - 1.0, 1.0 + mu, nu, &g2, &g2abs, &n2) != 0)
+		HypSeriesTail(par[0], x, par[3], x + m, r_a, 2.0 + x, nu, &g1, &g1abs, &n1) != 0 ||
+		HypSeriesTail(a + par[3] - par[0], m - 1.0, a, -1.0, -r_a, -x, nu, &g2, &g2abs, &n2) != 0)
 		return -1;
 	c2 = sg * exp(lc2);
 	t1 = exp(l1);
