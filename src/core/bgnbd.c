@@ -64,7 +64,10 @@
  * times low, and the quadrature costs about 0.1 ms).
  */
 #define QUAD_ABOVE_ERR 1e-11
-/* t/u below which (times s+2) the alive expectation is s w (1 - (s+1) a w / (2 (a+B))). */
+/*
+ * t/u below which (times s+2) the small-p series serves (it converges at
+ * once there; the shared series' w may be subnormal, digits lost).
+ */
 #define TINY_T 1e-10
 /* Largest u/(u+t), most terms, for the connection form (AliveExpectationConnection). */
 #define CONN_MAX_NU 0.5
@@ -629,47 +632,6 @@ AliveExpectationFar(const double par[4], int m, double t, double x, double T, do
 }
 
 /*
- * log |Gamma(x+h)| - log |Gamma(x)| for x, x+h between the same poles (x >
- * -100), by the recurrence up to 10, then crm_lpoch or, for h tiny, Taylor:
- * no log Gamma of x alone (x huge), no difference of two (h tiny).
- * *abssum: the magnitude of the pieces summed, the scale of the rounding
- * error.
- */
-static double
-LogGammaShift(double x, double h, double *abssum)
-{
-	double		sum = 0.0,
-				v;
-
-	*abssum = 0.0;
-	if (!(x > -100.0) || !isfinite(h))
-		return NAN;
-	while (x < 10.0 || x + h < 10.0)
-	{
-		/* G(x+h)/G(x) = G(x+1+h)/G(x+1) * x/(x+h) */
-		v = log1p(h / x);
-		sum -= v;
-		*abssum += fabs(v);
-		x += 1.0;
-	}
-	if (fabs(h) <= 1e-6 * x)
-	{
-		/* Taylor: crm_lpoch's Stirling remainders would round to eps / (12 x) */
-		double		x2 = 1.0 / (x * x),
-					psi2 = -x2 * (1.0 + (1.0 + 0.5 / x) / x);
-
-		v = h * (crm_digamma(x) + 0.5 * h * (crm_trigamma(x) + h / 3.0 * psi2));
-		*abssum += 2.0 * fabs(v);
-	}
-	else
-	{
-		v = crm_lpoch(x, h);
-		*abssum += 2.0 * fabs(v) + fabs(h) + 0.1 / x;
-	}
-	return sum + v;
-}
-
-/*
  * The sum of the terms i >= 1 of the series 2F1(A, B; C; nu), 0 <= nu < 1,
  * each parameter given as base + whole offset (A = Ab + Ao, ...), and of
  * their magnitudes. A + i is formed as Ab + (Ao + i): a parameter near -i
@@ -738,7 +700,7 @@ PoleSensitivity(double y)
  *	  l1 = log G(K)/G(K-s) + log G(mu)/G(a-1) - s log(1+t/u),
  *	  T2 = nu^(a-1) G(K) G(-mu) / (G(B) G(s)) 2F1(K-s, a-1; 1+mu; nu),
  * E = K/(a-1) [-expm1(l1) - e^l1 (2F1(s, B; 1-mu; nu) - 1) - T2]. The
- * Gamma ratios are shifts (LogGammaShift) and 2F1 - 1 is summed without
+ * Gamma ratios are shifts (crm_lgamma_shift) and 2F1 - 1 is summed without
  * its 1, so neither b huge (the generic formula loses eps log G(K)) nor s
  * tiny (the bracket is O(s)) costs digits. For t >= u, about K nu terms.
  * Returns -1 where it does not apply or its estimated error exceeds 1e-11.
@@ -803,7 +765,7 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 			abs2 = fabs(lc) + fabs(l1a);
 		}
 		else
-			sh = LogGammaShift(1.0 + a, -s, &abs2);
+			sh = crm_lgamma_shift(1.0 + a, -s, &abs2);
 		sh += log(a) - log(fabs(as)) + log(fabs(a - 1.0)) - log(fabs(as1));
 		sg1 = ((as > 0.0) == (as1 > 0.0)) == (a > 1.0) ? 1 : -1;
 		abs2 += fabs(log(a)) + fabs(log(fabs(as))) + fabs(log(fabs(a - 1.0))) + fabs(log(fabs(as1)));
@@ -823,7 +785,7 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 	}
 	/* G(K)/G(K-s) likewise (K-s < 0: r+x above a+b+m-1) */
 	if (K - s > 0.0)
-		l1 = LogGammaShift(K - s, s, &abs1);
+		l1 = crm_lgamma_shift(K - s, s, &abs1);
 	else
 	{
 		int			sk;
@@ -837,7 +799,7 @@ AliveExpectationConnection(const double par[4], int m, double t, double x, doubl
 	l1 += sh - s * L;
 	lgm = crm_lgamma_signed(r_a + (1.0 + x), &sg);	/* G(1 + s - a) */
 	lgs = crm_lgamma(s);
-	lc2 = (1.0 - a) * L + LogGammaShift(B, a - 1.0, &abs3) + lgm - lgs;
+	lc2 = (1.0 - a) * L + crm_lgamma_shift(B, a - 1.0, &abs3) + lgm - lgs;
 	abs3 += (fabs(par[0]) + fabs(a)) * PoleSensitivity(r_a + (1.0 + x));
 	if (!isfinite(l1) || !isfinite(lc2) || sg == 0 ||
 		HypSeriesTail(par[0], x, par[3], x + m, r_a, 2.0 + x, nu, &g1, &g1abs, &n1) != 0 ||
@@ -880,13 +842,20 @@ LogBetaKernel(double v, double a, double B)
 	return v < 0.0 ? a * (v - l) - B * l : -a * l - B * (v + l);
 }
 
+/* g(p) = (1 - (1+pw)^-s)/p: an alive customer's purchases in t given p (lambda integrated out). */
+static inline double
+AliveGivenP(double p, double s, double w)
+{
+	return -expm1(-s * log1p(p * w)) / p;
+}
+
 /* The alive expectation's integrand over v = logit p: g(p) times the Beta density in v. */
 static double
 AliveIntegrand(double v, double s, double a, double B, double w, double lbeta)
 {
 	double		p = v < 0.0 ? exp(v) / (1.0 + exp(v)) : 1.0 / (1.0 + exp(-v));
 
-	return -expm1(-s * log1p(p * w)) / p * exp(LogBetaKernel(v, a, B) - lbeta);
+	return AliveGivenP(p, s, w) * exp(LogBetaKernel(v, a, B) - lbeta);
 }
 
 /* One panel [v, v+h] of the integral above by the 20-point rule. */
@@ -925,7 +894,7 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 				w = t / (par[1] + T);
 	double		pl = QUAD_PW_LEFT / (w * (s + 2.0)),
 				qr = QUAD_PW_LEFT / (2.0 + s * w / (1.0 + w)),
-				g1 = -expm1(-s * log1p(w)),
+				g1 = AliveGivenP(1.0, s, w),
 				lbeta,
 				v,
 				vl,
@@ -963,7 +932,7 @@ AliveExpectationQuad(const double par[4], int m, double t, double x, double T, d
 	{
 		double		p = 1.0 / (1.0 + exp(-vpk)),
 					h = fmin(1.0, 0.5 / sqrt((a + B) * p * (1.0 - p))),
-					rise = log(s * w) - log(-expm1(-s * log1p(p * w)) / p);
+					rise = log(s * w) - log(AliveGivenP(p, s, w));
 		int			side;
 
 		for (side = -1, k = 0; side <= 1; side += 2)
@@ -1030,11 +999,19 @@ AliveExpectationSmallP(const double par[4], int m, double t, double x, double T,
 	double		term = 1.0,
 				sum = 1.0,
 				abssum = 1.0,
+				sw = s * w,
 				err;
 	int			k;
 
-	if (!(t > 0.0) || !(aB > 0.0) || !isfinite(s * w))
+	if (!(t > 0.0) || !(aB > 0.0) || !isfinite(sw))
 		return -1;
+	/* a subnormal w has lost digits: s w as s/u times t, or from logs */
+	if (w < DBL_MIN)
+	{
+		sw = s / (par[1] + T) * t;
+		if (sw < DBL_MIN)
+			sw = exp(log(s) + log(t) - log(par[1] + T));
+	}
 	for (k = 0; k < SMALLP_MAX_TERMS; k++)
 	{
 		term *= -(s + (1.0 + k)) * (a + k) / ((2.0 + k) * (aB + k)) * w;
@@ -1047,7 +1024,7 @@ AliveExpectationSmallP(const double par[4], int m, double t, double x, double T,
 	if (k >= SMALLP_MAX_TERMS || !(sum > 0.0) || !isfinite(abssum))
 		return -1;
 	err = DBL_EPSILON * abssum / sum * (4.0 + sqrt((double) k)) + fabs(term) / sum;
-	*out = s * w * sum;
+	*out = sw * sum;
 	return *out > 0.0 && isfinite(*out) && err <= 1e-12 ? 0 : -1;
 }
 
@@ -1270,20 +1247,7 @@ ConditionalBlock(const double par[4], int modified, const double *t, int n, doub
 	{
 		if (tt[k] == 0.0)
 			e[k] = 0.0;
-		else if (tt[k] < TINY_T * (par[1] + T) / (par[0] + x + 2.0))
-		{
-			/*
-			 * the small-p series' first two terms, to (s w)^2 < 1e-20; s w from
-			 * logs where it is subnormal (digits lost)
-			 */
-			double		B = par[3] + x + modified,
-						sw = (par[0] + x) / (par[1] + T) * tt[k];
-
-			if (sw < DBL_MIN)
-				sw = exp(log(par[0] + x) + log(tt[k]) - log(par[1] + T));
-			e[k] = sw * (1.0 - 0.5 * (par[0] + x + 1.0) * par[2] / (par[2] + B) * (tt[k] / (par[1] + T)));
-		}
-		else if (!isfinite(e[k]) &&
+		else if ((!isfinite(e[k]) || tt[k] < TINY_T * (par[1] + T) / (par[0] + x + 2.0)) &&
 				 AliveExpectationSmallP(par, modified, tt[k], x, T, &e[k]) != 0 &&
 				 AliveExpectationStable(par, modified, tt[k], x, T, &e[k]) != 0)
 			return -1;

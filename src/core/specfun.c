@@ -296,6 +296,44 @@ crm_lpoch(double z, double n)
 }
 
 /*
+ * log |Gamma(x+h)| - log |Gamma(x)| (see specfun.h): the recurrence up to
+ * 10, then crm_lpoch or, for h tiny, Taylor.
+ */
+double
+crm_lgamma_shift(double x, double h, double *abssum)
+{
+	double		sum = 0.0,
+				v;
+
+	*abssum = 0.0;
+	if (!(x > -100.0) || !isfinite(h))
+		return NAN;
+	while (x < 10.0 || x + h < 10.0)
+	{
+		/* G(x+h)/G(x) = G(x+1+h)/G(x+1) * x/(x+h) */
+		v = log1p(h / x);
+		sum -= v;
+		*abssum += fabs(v);
+		x += 1.0;
+	}
+	if (fabs(h) <= 1e-6 * x)
+	{
+		/* Taylor: crm_lpoch's Stirling remainders would round to eps / (12 x) */
+		double		x2 = 1.0 / (x * x),
+					psi2 = -x2 * (1.0 + (1.0 + 0.5 / x) / x);
+
+		v = h * (crm_digamma(x) + 0.5 * h * (crm_trigamma(x) + h / 3.0 * psi2));
+		*abssum += 2.0 * fabs(v);
+	}
+	else
+	{
+		v = crm_lpoch(x, h);
+		*abssum += 2.0 * fabs(v) + fabs(h) + 0.1 / x;
+	}
+	return sum + v;
+}
+
+/*
  * log B(a, b + n) - log B(a, b) = lpoch(b, n) - lpoch(a + b, n) = lpoch(b, a)
  * - lpoch(b + n, a) for a, b > 0, n >= 0, to an absolute error of a few eps
  * min(n, a) log(a + b + n). For 10 <= b, n <= b: n log(b /

@@ -41,6 +41,14 @@ double		crm_log1p_ratio(double a, double b);
 /* log Gamma(z + n) - log Gamma(z), z > 0, n >= 0; accurate when z is huge. */
 double		crm_lpoch(double z, double n);
 
+/*
+ * log |Gamma(x+h)| - log |Gamma(x)| for x, x+h between the same poles (x >
+ * -100, any real h): no log Gamma of x alone (x huge) and no difference of
+ * two (h tiny). *abssum: the magnitude of the pieces summed, the scale of
+ * the rounding error (a few eps times it).
+ */
+double		crm_lgamma_shift(double x, double h, double *abssum);
+
 /* log B(a, b + n) - log B(a, b), a, b > 0, n >= 0; accurate when a and b are huge. */
 double		crm_lbeta_ratio(double a, double b, double n);
 

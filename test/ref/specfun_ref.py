@@ -293,3 +293,12 @@ for s in [-999.0, -117.02805, -100.5, -50.00000000000001, -50.0, -49.99999999999
             v = mp.log(mp.gammainc(S, X))
             assert abs(v - v2) < 1e-40 * abs(v)
             print("{%r, %r, %s, %s}," % (s, x, mp.nstr(v, 20), mp.nstr(v + X - S * mp.log(X), 20)))
+
+# --- crm_lgamma_shift (test_specfun.c TestLgammaShift rows) ---
+for x in [-0.9, -0.5, 0.3, 2.5, 9.75, 50.0, 1e6]:
+    for h in [1e-9, -1e-9, 1e-3, -1e-3, 0.05, -0.05, 0.7]:
+        if x < 0 and not (-1 < x + h < 0):
+            continue
+        with mp.workdps(50):
+            X, H = mp.mpf(x), mp.mpf(h)
+            print("{%r, %r, %s}," % (x, h, mp.nstr(mp.log(abs(mp.gamma(X + H))) - mp.log(abs(mp.gamma(X))), 20)))
